@@ -1,0 +1,2 @@
+/** JMH benchmarks of Topiary's backends: throughput against density. */
+package dev.topiary.bench;
