@@ -1,0 +1,36 @@
+package dev.topiary.backend;
+
+import dev.topiary.backend.cpu.CpuBackend;
+import dev.topiary.backend.ref.ReferenceBackend;
+
+import java.util.function.Consumer;
+
+/**
+ * Opens a backend by choice. {@code AUTO} never throws: without a usable GPU it falls back to the CPU and reports
+ * the probe's reasons once through {@code warn}. An explicit {@code CUDA} choice fails fast with those reasons.
+ */
+public final class Backends {
+    private Backends() {
+    }
+
+    public static Backend open(BackendChoice choice) {
+        return open(choice, msg -> System.err.println("WARNING: " + msg));
+    }
+
+    public static Backend open(BackendChoice choice, Consumer<String> warn) {
+        return switch (choice) {
+            case CPU -> new CpuBackend();
+            case REFERENCE -> new ReferenceBackend();
+            case CUDA -> {
+                GpuProbe.Result r = GpuProbe.probe();
+                throw new IllegalStateException("--backend cuda: no usable GPU: " + String.join("; ", r.reasons())
+                        + ". Use --backend cpu (or auto) on this machine.");
+            }
+            case AUTO -> {
+                GpuProbe.Result r = GpuProbe.probe();
+                warn.accept("using the CPU backend: " + String.join("; ", r.reasons()));
+                yield new CpuBackend();
+            }
+        };
+    }
+}

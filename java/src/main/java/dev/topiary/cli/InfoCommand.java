@@ -1,0 +1,52 @@
+package dev.topiary.cli;
+
+import dev.topiary.backend.GpuProbe;
+import dev.topiary.backend.cpu.CpuBackend;
+import dev.topiary.util.MachineInfo;
+import jdk.incubator.vector.FloatVector;
+import picocli.CommandLine.Command;
+
+import java.util.Locale;
+
+/** {@code topiary info}: what this machine offers each backend, and why a GPU is or is not used. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Prints the machine, the CPU backend's vector width and threads, and the GPU probe: the card, "
+                + "driver and memory when a GPU is usable, otherwise every reason it is not."})
+final class InfoCommand implements Runnable {
+
+    @Override
+    public void run() {
+        System.out.println(new Version().getVersion()[0]);
+        System.out.println();
+        System.out.println("Machine");
+        row("OS", MachineInfo.os());
+        row("JDK", MachineInfo.jdk());
+        row("CPU", MachineInfo.cpuModel());
+        row("cores", Integer.toString(MachineInfo.cores()));
+        row("memory", String.format(Locale.ROOT, "%.1f GiB", MachineInfo.memoryGiB()));
+        row("SIMD flags", String.join(" ", MachineInfo.simdFlags()));
+        System.out.println();
+        System.out.println("CPU backend");
+        row("vector species", FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit, "
+                + FloatVector.SPECIES_PREFERRED.length() + " float lanes");
+        try (CpuBackend cpu = new CpuBackend()) {
+            row("backend", cpu.description());
+            row("compact layout", String.format(Locale.ROOT, "below density %.2f", cpu.compactBelowDensity()));
+        }
+        System.out.println();
+        System.out.println("GPU");
+        GpuProbe.Result gpu = GpuProbe.probe();
+        if (gpu.available()) {
+            row("device", gpu.device());
+        } else {
+            row("status", "not used; --backend auto falls back to the CPU because:");
+            for (String reason : gpu.reasons()) {
+                System.out.println("    - " + reason);
+            }
+        }
+    }
+
+    private static void row(String key, String value) {
+        System.out.printf(Locale.ROOT, "  %-16s %s%n", key, value);
+    }
+}
