@@ -23,11 +23,23 @@ public final class Backends {
             case REFERENCE -> new ReferenceBackend();
             case CUDA -> {
                 GpuProbe.Result r = GpuProbe.probe();
-                throw new IllegalStateException("--backend cuda: no usable GPU: " + String.join("; ", r.reasons())
-                        + ". Use --backend cpu (or auto) on this machine.");
+                if (!r.available()) {
+                    throw new IllegalStateException("--backend cuda: no usable GPU: " + String.join("; ", r.reasons())
+                            + ". Use --backend cpu (or auto) on this machine.");
+                }
+                yield dev.topiary.backend.cuda.CudaSupport.open(0);
             }
             case AUTO -> {
                 GpuProbe.Result r = GpuProbe.probe();
+                if (r.available()) {
+                    try {
+                        yield dev.topiary.backend.cuda.CudaSupport.open(0);
+                    } catch (RuntimeException e) {
+                        warn.accept("the GPU is present but the CUDA backend failed to open (" + e.getMessage()
+                                + "); using the CPU backend");
+                        yield new CpuBackend();
+                    }
+                }
                 warn.accept("using the CPU backend: " + String.join("; ", r.reasons()));
                 yield new CpuBackend();
             }

@@ -32,7 +32,16 @@ public final class GpuProbe {
         if (Boolean.getBoolean("topiary.gpu.disable")) {
             return Result.unavailable(List.of("disabled by -Dtopiary.gpu.disable=true"));
         }
-        return Result.unavailable(List.of(
-                "this build has no CUDA backend yet: it arrives with the CUDA issue; the CPU backend is complete"));
+        List<String> reasons = new java.util.ArrayList<>();
+        try {
+            String device = dev.topiary.backend.cuda.CudaSupport.probe(reasons);
+            if (device != null) {
+                return new Result(true, device, List.of());
+            }
+        } catch (Throwable t) {
+            // LinkageError, ExceptionInInitializerError, CudaException...: the probe must never throw.
+            reasons.add("CUDA probe failed: " + t);
+        }
+        return Result.unavailable(reasons);
     }
 }

@@ -1,0 +1,209 @@
+package dev.topiary.backend.cuda;
+
+import dev.topiary.backend.kernel.ArgType;
+import dev.topiary.backend.kernel.Device;
+import dev.topiary.backend.kernel.Kernel;
+import dev.topiary.backend.kernel.Launch;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static jcuda.driver.JCudaDriver.*;
+
+/**
+ * A CUDA GPU through JCuda's driver API: the device's primary context, one non-blocking stream, the build's kernel
+ * image, and a caching allocator ({@link DevicePool}) so that steady-state training allocates no device memory.
+ * Every CUDA result is checked; errors name the kernel or call. Launches are asynchronous, so a kernel's own fault
+ * surfaces at the next synchronising call; {@code -Dtopiary.cuda.syncEachLaunch=true} synchronises after every
+ * launch to name the failing kernel.
+ */
+public final class CudaDevice implements Device {
+    private static final boolean SYNC_EACH = Boolean.getBoolean("topiary.cuda.syncEachLaunch");
+
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final List<CUmodule> modules = new ArrayList<>();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final DevicePool pool;
+    private final String description;
+
+    private CudaDevice(int ordinal, KernelImage image) {
+        JCudaDriver.setExceptionsEnabled(true);
+        cuInit(0);
+        cuDeviceGet(device, ordinal);
+        cuDevicePrimaryCtxRetain(context, device);
+        cuCtxSetCurrent(context);
+        cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+        this.description = describe(device) + ", kernels from CUDA " + image.toolkit() + " (image " + image.hash() + ")";
+        loadModules(image);
+        this.pool = new DevicePool();
+    }
+
+    /** Opens GPU {@code ordinal}; throws with the driver's and toolkit's versions when the image cannot load. */
+    static CudaDevice open(int ordinal) {
+        KernelImage image = KernelImage.load();
+        if (!image.built()) {
+            throw new IllegalStateException(image.reason());
+        }
+        return new CudaDevice(ordinal, image);
+    }
+
+    static String describe(CUdevice dev) {
+        byte[] name = new byte[256];
+        cuDeviceGetName(name, name.length, dev);
+        String n = new String(name).trim().replace("\0", "");
+        int[] major = new int[1];
+        int[] minor = new int[1];
+        cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+        cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+        long[] mem = new long[1];
+        cuDeviceTotalMem(mem, dev);
+        int[] driver = new int[1];
+        cuDriverGetVersion(driver);
+        return String.format("%s (sm_%d%d, %.1f GiB), driver CUDA %d.%d", n, major[0], minor[0],
+                mem[0] / (1024.0 * 1024 * 1024), driver[0] / 1000, (driver[0] % 1000) / 10);
+    }
+
+    private void loadModules(KernelImage image) {
+        int[] driver = new int[1];
+        cuDriverGetVersion(driver);
+        for (String family : image.families()) {
+            CUmodule m = new CUmodule();
+            try {
+                cuModuleLoadData(m, image.fatbin(family));
+            } catch (CudaException | IOException e) {
+                throw new IllegalStateException("the driver (CUDA " + driver[0] / 1000 + "." + (driver[0] % 1000) / 10
+                        + ") cannot load kernel family " + family + " built by CUDA toolkit " + image.toolkit() + ": "
+                        + e.getMessage() + ". A CUDA 13 build needs driver 580 or newer; rebuild with an older nvcc "
+                        + "for an older driver.", e);
+            }
+            modules.add(m);
+        }
+    }
+
+    private CUfunction function(String name) {
+        CUfunction f = functions.get(name);
+        if (f != null) {
+            return f;
+        }
+        for (CUmodule m : modules) {
+            CUfunction candidate = new CUfunction();
+            JCudaDriver.setExceptionsEnabled(false);
+            int r = cuModuleGetFunction(candidate, m, name);
+            JCudaDriver.setExceptionsEnabled(true);
+            if (r == CUresult.CUDA_SUCCESS) {
+                functions.put(name, candidate);
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("kernel " + name + " is not in the kernel image; was its .cu file built?");
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public long alloc(long bytes) {
+        long p = pool.take(bytes);
+        memsetZero(p, bytes);
+        return p;
+    }
+
+    @Override
+    public void free(long ptr) {
+        pool.give(ptr);
+    }
+
+    /** Device memory the allocator obtained from the driver so far (not counting reuse). */
+    public long driverAllocations() {
+        return pool.driverAllocations();
+    }
+
+    @Override
+    public void copyToDevice(MemorySegment host, long dst, long bytes) {
+        cuStreamSynchronize(stream);
+        cuMemcpyHtoD(DevicePointer.at(dst), hostPointer(host), bytes);
+    }
+
+    @Override
+    public void copyToHost(long src, MemorySegment host, long bytes) {
+        cuStreamSynchronize(stream);
+        cuMemcpyDtoH(hostPointer(host), DevicePointer.at(src), bytes);
+    }
+
+    @Override
+    public void copyOnDevice(long src, long dst, long bytes) {
+        cuMemcpyDtoDAsync(DevicePointer.at(dst), DevicePointer.at(src), bytes, stream);
+    }
+
+    @Override
+    public void memsetZero(long ptr, long bytes) {
+        cuMemsetD8Async(DevicePointer.at(ptr), (byte) 0, bytes, stream);
+    }
+
+    @Override
+    public void launch(Kernel kernel, Launch l, Object... args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) {
+            ArgType t = kernel.args().get(i);
+            params[i] = switch (t) {
+                case PTR, I64 -> Pointer.to(new long[] {(Long) args[i]});
+                case I32 -> Pointer.to(new int[] {(Integer) args[i]});
+                case F32 -> Pointer.to(new float[] {(Float) args[i]});
+                case F64 -> Pointer.to(new double[] {(Double) args[i]});
+            };
+        }
+        try {
+            cuLaunchKernel(function(kernel.name()), l.gx(), l.gy(), l.gz(), l.bx(), l.by(), l.bz(),
+                    Math.toIntExact(l.sharedBytes()), stream, Pointer.to(params), null);
+            if (SYNC_EACH) {
+                cuStreamSynchronize(stream);
+            }
+        } catch (CudaException e) {
+            throw new IllegalStateException("kernel " + kernel.name() + " (" + l + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void sync() {
+        try {
+            cuStreamSynchronize(stream);
+        } catch (CudaException e) {
+            throw new IllegalStateException("a queued kernel failed: " + e.getMessage()
+                    + " (rerun with -Dtopiary.cuda.syncEachLaunch=true to name it)", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sync();
+        pool.close();
+        for (CUmodule m : modules) {
+            cuModuleUnload(m);
+        }
+        cuStreamDestroy(stream);
+        cuDevicePrimaryCtxRelease(device);
+    }
+
+    private static Pointer hostPointer(MemorySegment host) {
+        return Pointer.to(host.asByteBuffer());
+    }
+}
