@@ -51,7 +51,9 @@ if [ $status -ne 0 ]; then
   exit 1
 fi
 
-hash=$(cat "$out"/*.fatbin 2>/dev/null | sha256sum | cut -c1-16)
+fatbins=("$out"/*.fatbin)
+# Never let cat read stdin: with no kernels the hash is that of nothing.
+hash=$( { [ ${#fatbins[@]} -gt 0 ] && cat "${fatbins[@]}"; true; } </dev/null | sha256sum | cut -c1-16)
 {
   echo "built=true"
   echo "toolkit=$toolkit"

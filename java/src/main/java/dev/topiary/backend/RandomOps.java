@@ -3,7 +3,8 @@ package dev.topiary.backend;
 /**
  * Random tensors from the counter-based {@link Philox} stream ({@code seed}, {@code stream}): the value at flat index
  * i depends only on (seed, stream, i), so every backend and thread count draws the same numbers. Callers give each
- * draw its own {@code stream} (or advance it) so no two draws share numbers.
+ * draw its own {@code stream} (or advance it) so no two draws share numbers. Float results are evaluated in double
+ * precision and rounded to float once, so every backend produces the same bits.
  */
 public abstract class RandomOps extends OpFamily {
 

@@ -42,7 +42,9 @@ public abstract class SamplingOps extends OpFamily {
 
     /**
      * For each {@code u[i]} in [0, 1), the leaf whose cumulative-weight interval holds {@code u[i] · total} into
-     * {@code out[i]}; leaves of zero weight are never returned while the total is positive.
+     * {@code out[i]}; leaves of zero weight are never returned while the total is positive. The descent goes right at
+     * node j when the target is ≥ the left child's sum (or that sum is 0) and the right child's sum is positive,
+     * subtracting the left sum; so a target on a boundary takes the next leaf, and a zero total gives leaf 0.
      */
     public final void sumTreeSample(Tensor tree, Tensor u, Tensor out) {
         String op = "sumTreeSample";

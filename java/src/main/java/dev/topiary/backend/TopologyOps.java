@@ -5,7 +5,8 @@ import static dev.topiary.backend.Check.fail;
 /**
  * Topology updates on the dense view of a weight ({@code values F32[rows×cols]}, {@code mask U8[rows×cols]}).
  * Every selection is by selection (radix select), never a full sort, and deterministic across backends: among equal
- * keys the entry with the lower flat (row-major) index is taken first.
+ * keys the entry with the lower flat (row-major) index is taken first. Magnitudes compare as |x| (so −0.0 ties with
+ * +0.0), and NaN counts as smaller than every number: NaN weights are pruned first, NaN scores grown last.
  *
  * <p>The caller passes {@code active}, the number of set mask entries, which it always knows exactly
  * ({@link SparseWeight#nnz()}); host backends verify it. A RigL update is {@link #pruneSmallest} then
