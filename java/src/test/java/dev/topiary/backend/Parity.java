@@ -1,6 +1,8 @@
 package dev.topiary.backend;
 
 import dev.topiary.backend.cpu.CpuBackend;
+import dev.topiary.backend.cuda.CudaSupport;
+import dev.topiary.backend.kernel.KernelBackend;
 import dev.topiary.backend.ref.ReferenceBackend;
 
 import java.util.ArrayList;
@@ -23,9 +25,26 @@ public final class Parity {
     private static final ReferenceBackend REFERENCE = new ReferenceBackend();
     private static final List<Backend> CANDIDATES = new ArrayList<>();
 
+    /**
+     * True in the Surefire run that loads the AddressSanitizer build of the emulated kernels: only the emulated
+     * backend is checked there (the CPU backend has no native code to sanitise).
+     */
+    public static final boolean ASAN = Boolean.getBoolean("topiary.emu.asan");
+
     static {
-        CANDIDATES.add(new CpuBackend());
-        CANDIDATES.add(new CpuBackend(1));
+        if (!ASAN) {
+            // The CPU backend stays first: some tests take candidates().get(0) as "the CPU backend".
+            CANDIDATES.add(new CpuBackend());
+            CANDIDATES.add(new CpuBackend(1));
+        }
+        if (ASAN || Boolean.parseBoolean(System.getProperty("topiary.parity.emu", "false"))) {
+            // Two block sizes, so a kernel that silently assumes one is caught.
+            CANDIDATES.add(KernelBackend.emulated(64));
+            CANDIDATES.add(KernelBackend.emulated(256));
+        }
+        if (GpuProbe.probe().available()) {
+            CANDIDATES.add(CudaSupport.open(0));
+        }
     }
 
     private Parity() {
@@ -36,8 +55,8 @@ public final class Parity {
     }
 
     /**
-     * The backends checked against the reference: the CPU backend with all cores and with one thread (later also the
-     * emulated kernels and, on a GPU machine, CUDA).
+     * The backends checked against the reference: the CPU backend with all cores and with one thread, the emulated
+     * kernels at two block sizes, and CUDA where a GPU is usable.
      */
     public static List<Backend> candidates() {
         return CANDIDATES;
