@@ -1,0 +1,104 @@
+package dev.topiary.run;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes scalar summaries as a TensorBoard event file ({@code events.out.tfevents.<unix seconds>.<host>}), with
+ * the format encoded by the project ({@link TfEvents}); {@code tensorboard --logdir <run>/tb} and
+ * {@code wandb sync} read it. Each process writes a new file, beginning with the {@code brain.Event:2} record; a
+ * resumed run calls {@link #sessionStart} so TensorBoard drops what the killed process logged after the checkpoint.
+ */
+public final class TensorBoardWriter implements AutoCloseable {
+    private final Path file;
+    private final OutputStream out;
+
+    private TensorBoardWriter(Path file) throws IOException {
+        this.file = file;
+        this.out = new java.io.BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), 1 << 14);
+        write(TfEvents.fileVersion(now()));
+        flush();
+    }
+
+    /** A new event file in {@code dir} (created if missing). */
+    public static TensorBoardWriter open(Path dir) {
+        long seconds = System.currentTimeMillis() / 1000;
+        String name = "events.out.tfevents." + seconds + "." + hostName();
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name);
+            for (int i = 1; Files.exists(file); i++) {
+                file = dir.resolve(name + "." + i);
+            }
+            return new TensorBoardWriter(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a TensorBoard event file in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static double now() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Logs {@code value} under {@code tag} (e.g. "eval/return") at {@code step}, stamped with the current time. */
+    public void scalar(String tag, long step, double value) {
+        scalar(tag, step, value, now());
+    }
+
+    /** Logs a scalar with an explicit wall time in seconds since the epoch. */
+    public void scalar(String tag, long step, double value, double wallTime) {
+        if (tag == null || tag.isEmpty()) {
+            throw new IllegalArgumentException("a TensorBoard scalar needs a tag");
+        }
+        write(TfEvents.scalar(wallTime, step, tag, (float) value));
+    }
+
+    /** Marks a (re)start at {@code step}: TensorBoard discards earlier files' events at steps ≥ {@code step}. */
+    public void sessionStart(long step) {
+        write(TfEvents.sessionStart(now(), step));
+    }
+
+    private void write(byte[] event) {
+        try {
+            out.write(TfEvents.record(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not flush " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not close " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
