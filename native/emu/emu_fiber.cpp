@@ -135,6 +135,11 @@ void context_switch(Context& from, Context& to, bool) { raw_switch(from, to); }
 #endif
 
 void StackPool::release() {
+#ifdef EMU_ASAN_FIBERS
+    // The stacks' shadow still holds the redzones of their last frames, and munmap does not clear it: a later
+    // allocation that the kernel maps at the same addresses (ASan's large-allocation path) would read as a stack.
+    if (base_ != nullptr) ASAN_UNPOISON_MEMORY_REGION(base_, count_ * stride_);
+#endif
     if (base_ != nullptr) munmap(base_, count_ * stride_);
     base_ = nullptr;
     count_ = 0;

@@ -23,8 +23,8 @@ public final class KernelBackend implements Backend {
     private final Device device;
     private final int blockSize;
     private final double compactBelowDensity;
-    private final BlasOps blas = new KernelBlas(this);
-    private final SparseOps sparse = new KernelSparse(this);
+    private final KernelBlas blas;
+    private final KernelSparse sparse;
     private final ElementOps elements = new KernelElements(this);
     private final NnOps nn = new KernelNn(this);
     private final LossOps losses = new KernelLosses(this);
@@ -46,6 +46,9 @@ public final class KernelBackend implements Backend {
         this.device = device;
         this.blockSize = blockSize;
         this.compactBelowDensity = compactBelowDensity;
+        // After the device: these two keep device scratch buffers.
+        this.blas = new KernelBlas(this);
+        this.sparse = new KernelSparse(this);
     }
 
     /** The emulated-kernel backend over the library at {@code EmuDevice.configuredLibrary()}. */
@@ -143,6 +146,8 @@ public final class KernelBackend implements Backend {
 
     @Override
     public void close() {
+        blas.close();
+        sparse.close();
         device.close();
     }
 }
