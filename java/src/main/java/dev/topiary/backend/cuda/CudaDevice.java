@@ -17,6 +17,7 @@ import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,13 +141,30 @@ public final class CudaDevice implements Device {
     @Override
     public void copyToDevice(MemorySegment host, long dst, long bytes) {
         cuStreamSynchronize(stream);
-        cuMemcpyHtoD(DevicePointer.at(dst), hostPointer(host), bytes);
+        if (host.isNative()) {
+            cuMemcpyHtoD(DevicePointer.at(dst), Pointer.to(host.asByteBuffer()), bytes);
+            return;
+        }
+        // JCuda needs native memory: a heap segment (a Java array) goes through a staging copy.
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment staging = a.allocate(Math.max(1, bytes), 64);
+            MemorySegment.copy(host, 0, staging, 0, bytes);
+            cuMemcpyHtoD(DevicePointer.at(dst), Pointer.to(staging.asByteBuffer()), bytes);
+        }
     }
 
     @Override
     public void copyToHost(long src, MemorySegment host, long bytes) {
         cuStreamSynchronize(stream);
-        cuMemcpyDtoH(hostPointer(host), DevicePointer.at(src), bytes);
+        if (host.isNative()) {
+            cuMemcpyDtoH(Pointer.to(host.asByteBuffer()), DevicePointer.at(src), bytes);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment staging = a.allocate(Math.max(1, bytes), 64);
+            cuMemcpyDtoH(Pointer.to(staging.asByteBuffer()), DevicePointer.at(src), bytes);
+            MemorySegment.copy(staging, 0, host, 0, bytes);
+        }
     }
 
     @Override
@@ -201,9 +219,5 @@ public final class CudaDevice implements Device {
         }
         cuStreamDestroy(stream);
         cuDevicePrimaryCtxRelease(device);
-    }
-
-    private static Pointer hostPointer(MemorySegment host) {
-        return Pointer.to(host.asByteBuffer());
     }
 }
