@@ -34,6 +34,12 @@ enum emu_status {
  * threads reads it under the same lock as the launch. */
 EMU_API const char* emu_last_error(void);
 
+/* malloc and free as this library sees them, for the emulated device's memory. A caller that looked malloc up in
+ * libc itself (FFM's default lookup does) would bypass an AddressSanitizer runtime preloaded ahead of libc, and the
+ * sanitizer would not see the edges of device buffers. */
+EMU_API void* emu_device_alloc(unsigned long bytes);
+EMU_API void emu_device_free(void* p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -173,3 +173,7 @@ int run_launch(const LaunchDesc& desc) {
 }  // namespace emu::detail
 
 extern "C" const char* emu_last_error(void) { return emu::detail::g_last_error.c_str(); }
+
+extern "C" void* emu_device_alloc(unsigned long bytes) { return malloc(bytes); }
+
+extern "C" void emu_device_free(void* p) { free(p); }

@@ -1,5 +1,6 @@
 package dev.topiary.backend;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,6 +14,7 @@ import static dev.topiary.backend.OpTestSupport.rejects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** LossOps on every candidate backend against the float64 reference. */
+@Tag("emu")
 class LossParityTest {
 
     enum Loss { HUBER, MSE, CROSS_ENTROPY }
@@ -60,7 +62,7 @@ class LossParityTest {
         weights[0] = 0f;
         double tol = Parity.tolerance(rows * cols);
         double gradTol = Parity.tolerance(cols);
-        forEachCandidate(loss + " " + rows + "×" + cols + " seed " + seed, p -> {
+        forEachCandidate(rows, cols, loss + " " + rows + "×" + cols + " seed " + seed, p -> {
             for (boolean weighted : new boolean[] {false, true}) {
                 Tensor[] x = p.f32(rows, cols, pred);
                 Tensor[] t = p.f32(rows, cols, target);

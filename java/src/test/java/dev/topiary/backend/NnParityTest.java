@@ -1,6 +1,7 @@
 package dev.topiary.backend;
 
 import dev.topiary.backend.NnOps.Activation;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,6 +17,7 @@ import static dev.topiary.backend.OpTestSupport.rejects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** NnOps on every candidate backend against the float64 reference. */
+@Tag("emu")
 class NnParityTest {
     private static final double TOL = Parity.tolerance(1);
 
@@ -44,7 +46,7 @@ class NnParityTest {
             float[] x = OpTestSupport.awayFromZero(r, rows * cols, -12, 12, 1e-3);
             float[] dy = Parity.normal(r, rows * cols, 1);
             float[] y = referenceOutput(rows, cols, x, (xt, yt) -> Parity.reference().nn().activation(f, xt, yt));
-            forEachCandidate(f + " " + rows + "×" + cols + " seed " + seed, p -> {
+            forEachCandidate(rows, cols, f + " " + rows + "×" + cols + " seed " + seed, p -> {
                 Tensor[] xt = p.f32(rows, cols, x);
                 Tensor[] out = p.zeros(rows, cols);
                 p.ref.nn().activation(f, xt[0], out[0]);
@@ -78,7 +80,7 @@ class NnParityTest {
         float[] gamma = Parity.uniform(r, cols, 0.5, 1.5);
         float[] beta = Parity.normal(r, cols, 0.3);
         double tol = Parity.tolerance(cols);
-        forEachCandidate(rows + "×" + cols + " seed " + seed, p -> {
+        forEachCandidate(rows, cols, rows + "×" + cols + " seed " + seed, p -> {
             for (boolean affine : new boolean[] {false, true}) {
                 Tensor[] xt = p.f32(rows, cols, x);
                 Tensor[] g = affine ? p.f32(1, cols, gamma) : new Tensor[2];
@@ -115,7 +117,7 @@ class NnParityTest {
             mean = m.toFloats();
             rstd = rs.toFloats();
         }
-        forEachCandidate(rows + "×" + cols + " seed " + seed, p -> {
+        forEachCandidate(rows, cols, rows + "×" + cols + " seed " + seed, p -> {
             for (boolean affine : new boolean[] {false, true}) {
                 for (boolean intoDy : new boolean[] {false, true}) {
                     Tensor[] xt = p.f32(rows, cols, x);
@@ -150,8 +152,9 @@ class NnParityTest {
             float[] dy = Parity.normal(r, rows * cols, 1);
             for (boolean log : new boolean[] {false, true}) {
                 float[] y = referenceOutput(rows, cols, x, (xt, yt) -> softmax(Parity.reference(), log, xt, yt));
-                forEachCandidate((log ? "logSoftmax" : "softmax") + " scale " + scale + " " + rows + "×" + cols
-                        + " seed " + seed, p -> {
+                String context = (log ? "logSoftmax" : "softmax") + " scale " + scale + " " + rows + "×" + cols
+                        + " seed " + seed;
+                forEachCandidate(rows, cols, context, p -> {
                     Tensor[] xt = p.f32(rows, cols, x);
                     Tensor[] out = p.zeros(rows, cols);
                     softmax(p.ref, log, xt[0], out[0]);
@@ -197,7 +200,7 @@ class NnParityTest {
         SplittableRandom r = new SplittableRandom(seed);
         float[] logits = Parity.normal(r, rows * cols, 2);
         long philoxSeed = r.nextLong();
-        forEachCandidate(rows + "×" + cols + " seed " + seed, p -> {
+        forEachCandidate(rows, cols, rows + "×" + cols + " seed " + seed, p -> {
             for (float tau : new float[] {1f, 0.3f}) {
                 Tensor[] x = p.f32(rows, cols, logits);
                 Tensor[] y = p.zeros(rows, cols);

@@ -1,5 +1,6 @@
 package dev.topiary.backend;
 
+import dev.topiary.backend.kernel.KernelBackend;
 import org.junit.jupiter.params.provider.Arguments;
 
 import java.util.Arrays;
@@ -19,6 +20,10 @@ final class OpTestSupport {
     static final int[][] SHAPES = {
         {1, 1}, {7, 31}, {31, 7}, {1, 1000}, {1000, 1}, {257, 257}, {31, 1000}, {1000, 257},
     };
+
+    /** Most elements a kernel backend is checked at (see {@link #checksShape}). */
+    static final long KERNEL_MAX_ELEMENTS = 257 * 257;
+    static final int KERNEL_ASAN_MAX_ROWS = 257;
 
     private OpTestSupport() {
     }
@@ -83,6 +88,30 @@ final class OpTestSupport {
                 body.run(p);
             }
         }
+    }
+
+    /** Runs {@code body} once per candidate that {@link #checksShape} a {@code rows × cols} input on. */
+    static void forEachCandidate(int rows, int cols, String context, PairBody body) {
+        for (Backend cand : Parity.candidates()) {
+            if (checksShape(cand, rows, cols)) {
+                try (Pair p = new Pair(cand, context)) {
+                    body.run(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a shape is checked on a backend. The emulated kernels run each CUDA thread as a fiber (far slower under
+     * AddressSanitizer), so kernel backends skip the largest shapes: 257×257 already spans many blocks, row groups
+     * and column chunks, and the small awkward shapes stay. Under AddressSanitizer tall inputs (more than 257 rows,
+     * a warp per row) are skipped too.
+     */
+    static boolean checksShape(Backend b, int rows, int cols) {
+        if (!(b instanceof KernelBackend)) {
+            return true;
+        }
+        return (long) rows * cols <= KERNEL_MAX_ELEMENTS && (!Parity.ASAN || rows <= KERNEL_ASAN_MAX_ROWS);
     }
 
     /** Uniform values kept at least {@code gap} away from 0 (for kinks and divisions). */

@@ -17,21 +17,25 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The project's CUDA kernels compiled with g++ against the CUDA execution-model emulation ({@code native/emu}) and
- * called through FFM: the device CI has. Memory is plain {@code malloc}, so an AddressSanitizer build sees every
- * out-of-bounds access exactly at the allocation's edge. Launches run synchronously on the calling thread.
+ * called through FFM: the device CI has. Memory is {@code malloc}'d by the library itself, so an AddressSanitizer
+ * build sees every out-of-bounds access exactly at the allocation's edge. Launches run synchronously on the calling
+ * thread.
  */
 public final class EmuDevice implements Device {
     /** System property naming the emulated-kernel library; the build sets it for the tests. */
     public static final String LIBRARY_PROPERTY = "topiary.emu.lib";
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle MALLOC = libc("malloc", FunctionDescriptor.of(ValueLayout.ADDRESS,
-            ValueLayout.JAVA_LONG));
-    private static final MethodHandle FREE = libc("free", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
 
     private final Path library;
     private final SymbolLookup lookup;
     private final MethodHandle lastError;
+    /**
+     * The library's malloc and free: FFM's default lookup would bind libc's own, bypassing a preloaded
+     * AddressSanitizer runtime, which then could not see the edges of device buffers.
+     */
+    private final MethodHandle deviceAlloc;
+    private final MethodHandle deviceFree;
     private final Map<String, MethodHandle> handles = new ConcurrentHashMap<>();
 
     private EmuDevice(Path library) {
@@ -39,6 +43,10 @@ public final class EmuDevice implements Device {
         this.lookup = SymbolLookup.libraryLookup(library, Arena.global());
         this.lastError = LINKER.downcallHandle(lookup.findOrThrow("emu_last_error"),
                 FunctionDescriptor.of(ValueLayout.ADDRESS));
+        this.deviceAlloc = LINKER.downcallHandle(lookup.findOrThrow("emu_device_alloc"),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        this.deviceFree = LINKER.downcallHandle(lookup.findOrThrow("emu_device_free"),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
     }
 
     /** Opens the emulated kernels at {@code library}, with a message saying how to build them when missing. */
@@ -64,7 +72,7 @@ public final class EmuDevice implements Device {
     @Override
     public long alloc(long bytes) {
         try {
-            MemorySegment p = (MemorySegment) MALLOC.invokeExact(bytes);
+            MemorySegment p = (MemorySegment) deviceAlloc.invokeExact(bytes);
             if (p.address() == 0) {
                 throw new OutOfMemoryError("malloc(" + bytes + ") failed for an emulated device buffer");
             }
@@ -78,7 +86,7 @@ public final class EmuDevice implements Device {
     @Override
     public void free(long ptr) {
         try {
-            FREE.invokeExact(MemorySegment.ofAddress(ptr));
+            deviceFree.invokeExact(MemorySegment.ofAddress(ptr));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -176,10 +184,6 @@ public final class EmuDevice implements Device {
 
     private static MemorySegment view(long ptr, long bytes) {
         return MemorySegment.ofAddress(ptr).reinterpret(bytes);
-    }
-
-    private static MethodHandle libc(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd);
     }
 
     private static RuntimeException rethrow(Throwable t) {
