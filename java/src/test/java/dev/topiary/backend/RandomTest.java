@@ -1,5 +1,6 @@
 package dev.topiary.backend;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * statistical tests use fixed seeds (reproducible) and thresholds with a false-failure probability near 1e-6, so a
  * biased or correlated generator fails them.
  */
+@Tag("emu")
 class RandomTest {
     private static final int[][] SHAPES = {{1, 1}, {1, 7}, {31, 1}, {257, 3}, {1000, 71}};
 

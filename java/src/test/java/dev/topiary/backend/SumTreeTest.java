@@ -1,5 +1,7 @@
 package dev.topiary.backend;
 
+import dev.topiary.backend.kernel.KernelBackend;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The float64 sum tree for prioritised replay: exact parity, proportional sampling, zero weights, no drift. */
+@Tag("emu")
 class SumTreeTest {
 
     @Test
@@ -39,6 +42,9 @@ class SumTreeTest {
             u[1] = Math.nextDown(1f);
             double[] expected = run(Parity.reference(), capacity, idx, w, u);
             for (Backend b : Parity.candidates()) {
+                if (capacity > 10_000 && b instanceof KernelBackend) {
+                    continue; // too slow emulated; capacity 1000 already takes every path of the kernels
+                }
                 Parity.assertExact(b.description() + " capacity " + capacity + " seed " + seed, expected,
                         run(b, capacity, idx, w, u));
             }
@@ -178,7 +184,9 @@ class SumTreeTest {
             Tensor values = a.f32(batch, 1);
             int[] i = new int[batch];
             float[] w = new float[batch];
-            for (int round = 0; round < 1000; round++) {
+            // Emulated kernels (the first candidate under AddressSanitizer) run 50 of the thousand rounds.
+            int rounds = b instanceof KernelBackend ? 50 : 1000;
+            for (int round = 0; round < rounds; round++) {
                 for (int j = 0; j < batch; j++) {
                     i[j] = r.nextInt(capacity);
                     w[j] = (float) Math.exp(r.nextDouble(-20, 5));
@@ -203,13 +211,20 @@ class SumTreeTest {
         for (Backend b : backends()) {
             try (TensorArena a = b.newArena()) {
                 Tensor tree = a.f64(1, 8);
-                assertMessage("sumTreeSet", () -> set(b, a, tree, new int[]{1}, new float[]{-1f}));
-                assertMessage("sumTreeSet", () -> set(b, a, tree, new int[]{1}, new float[]{Float.NaN}));
-                assertMessage("sumTreeSet", () -> set(b, a, tree, new int[]{4}, new float[]{1f}));
+                if (b instanceof KernelBackend) {
+                    // Indices and weights are data on the device: kernel backends skip invalid updates instead.
+                    set(b, a, tree, new int[]{1, 2, 4, -1}, new float[]{-1f, Float.NaN, 1f, 1f});
+                    set(b, a, tree, new int[]{3}, new float[]{Float.POSITIVE_INFINITY});
+                } else {
+                    assertMessage("sumTreeSet", () -> set(b, a, tree, new int[]{1}, new float[]{-1f}));
+                    assertMessage("sumTreeSet", () -> set(b, a, tree, new int[]{1}, new float[]{Float.NaN}));
+                    assertMessage("sumTreeSet", () -> set(b, a, tree, new int[]{4}, new float[]{1f}));
+                }
                 assertMessage("sumTreeSet", () -> set(b, a, a.f64(1, 6), new int[]{0}, new float[]{1f}));
                 assertMessage("sumTreeSample", () -> b.sampling().sumTreeSample(tree, a.f32(2, 1), a.i32(3, 1)));
                 assertMessage("sumTreeTotal", () -> b.sampling().sumTreeTotal(tree, a.f32(1, 1)));
-                assertEquals(0, tree.toDoubles()[1], b.name() + ": a rejected update changes nothing");
+                assertEquals(0, java.util.Arrays.stream(tree.toDoubles()).map(Math::abs).sum(),
+                        b.name() + ": a rejected update changes nothing");
             }
         }
     }
