@@ -34,6 +34,13 @@ enum emu_status {
  * threads reads it under the same lock as the launch. */
 EMU_API const char* emu_last_error(void);
 
+/* The kernels this library exports, for the Java side's inventory check: their number, the name of the i-th
+ * (registration order), and the parameter signature of a kernel by name (one letter per parameter: p pointer,
+ * i 32-bit integer, l 64-bit integer, f float, d double), or NULL when no kernel has that name. */
+EMU_API int emu_kernel_count(void);
+EMU_API const char* emu_kernel_name(int i);
+EMU_API const char* emu_kernel_signature(const char* name);
+
 /* malloc and free as this library sees them, for the emulated device's memory. A caller that looked malloc up in
  * libc itself (FFM's default lookup does) would bypass an AddressSanitizer runtime preloaded ahead of libc, and the
  * sanitizer would not see the edges of device buffers. */

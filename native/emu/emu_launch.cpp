@@ -1,5 +1,6 @@
 // emu::launch's runtime part: checks the configuration, then spreads the blocks over worker
 // threads. One launch runs at a time in the process.
+#include <cstring>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -173,6 +174,35 @@ int run_launch(const LaunchDesc& desc) {
 }  // namespace emu::detail
 
 extern "C" const char* emu_last_error(void) { return emu::detail::g_last_error.c_str(); }
+
+namespace {
+struct Registered {
+    const char* name;
+    const char* signature;
+};
+// Filled by static initialisers while the library loads, read-only afterwards.
+std::vector<Registered>& kernel_registry() {
+    static std::vector<Registered> r;
+    return r;
+}
+}  // namespace
+
+void emu::detail::register_kernel(const char* name, const char* signature) {
+    kernel_registry().push_back({name, signature});
+}
+
+extern "C" int emu_kernel_count(void) { return (int)kernel_registry().size(); }
+
+extern "C" const char* emu_kernel_name(int i) {
+    return i >= 0 && i < (int)kernel_registry().size() ? kernel_registry()[i].name : nullptr;
+}
+
+extern "C" const char* emu_kernel_signature(const char* name) {
+    for (const Registered& k : kernel_registry()) {
+        if (strcmp(k.name, name) == 0) return k.signature;
+    }
+    return nullptr;
+}
 
 extern "C" void* emu_device_alloc(unsigned long bytes) { return malloc(bytes); }
 

@@ -35,6 +35,35 @@ int launch(void (*kernel)(P...), dim3 grid, dim3 block, size_t dyn_shmem, A&&...
 }
 }  // namespace emu
 
+namespace emu {
+// One letter per kernel parameter, as Java declares them (dev.topiary.backend.kernel.ArgType): p pointer,
+// i 32-bit integer, l 64-bit integer, f float, d double. Java checks its declaration against it before the first
+// launch, so a parameter list that drifts between a .cu file and its Java caller fails loudly, never silently.
+template <class T> struct arg_code;
+template <class T> struct arg_code<T*> { static constexpr char value = 'p'; };
+template <> struct arg_code<int> { static constexpr char value = 'i'; };
+template <> struct arg_code<unsigned> { static constexpr char value = 'i'; };
+template <> struct arg_code<long> { static constexpr char value = 'l'; };
+template <> struct arg_code<unsigned long> { static constexpr char value = 'l'; };
+template <> struct arg_code<long long> { static constexpr char value = 'l'; };
+template <> struct arg_code<unsigned long long> { static constexpr char value = 'l'; };
+template <> struct arg_code<float> { static constexpr char value = 'f'; };
+template <> struct arg_code<double> { static constexpr char value = 'd'; };
+
+template <class F> struct signature_of;
+template <class... P> struct signature_of<void (*)(P...)> {
+    static constexpr char value[] = {arg_code<P>::value..., '\0'};
+};
+
+namespace detail {
+// Every exported kernel registers its name and signature when the library loads (emu_kernel_count and friends).
+void register_kernel(const char* name, const char* signature);
+struct KernelRegistrar {
+    KernelRegistrar(const char* name, const char* signature) { register_kernel(name, signature); }
+};
+}  // namespace detail
+}  // namespace emu
+
 #define EMU_UNPAREN(...) __VA_ARGS__
 #define EMU_COMMA_LIST(...) __VA_OPT__(, ) __VA_ARGS__
 
@@ -54,5 +83,7 @@ int launch(void (*kernel)(P...), dim3 grid, dim3 block, size_t dyn_shmem, A&&...
     extern "C" EMU_API int emu_launch_##symbol(unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, \
                                                unsigned bz, unsigned long dyn_shmem EMU_COMMA_LIST params) { \
         return ::emu::launch(kernel, dim3(gx, gy, gz), dim3(bx, by, bz), dyn_shmem EMU_COMMA_LIST args);    \
-    }
+    }                                                                                                         \
+    static const ::emu::detail::KernelRegistrar emu_registrar_##symbol(                                       \
+        #symbol, ::emu::signature_of<decltype(&kernel)>::value);
 #define EMU_EXPORT_KERNEL(name, params, args) EMU_EXPORT_KERNEL_AS(name, name, params, args)

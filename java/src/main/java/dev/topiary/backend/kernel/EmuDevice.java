@@ -154,9 +154,64 @@ public final class EmuDevice implements Device {
         handles.clear();
     }
 
+    /** Every kernel the library exports, by name, with its parameter signature (see {@link #signature(Kernel)}). */
+    public Map<String, String> exportedKernels() {
+        try {
+            MethodHandle count = LINKER.downcallHandle(lookup.findOrThrow("emu_kernel_count"),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT));
+            MethodHandle name = LINKER.downcallHandle(lookup.findOrThrow("emu_kernel_name"),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            Map<String, String> out = new java.util.TreeMap<>();
+            int n = (int) count.invokeExact();
+            for (int i = 0; i < n; i++) {
+                String k = ((MemorySegment) name.invokeExact(i)).reinterpret(4096).getString(0);
+                out.put(k, exportedSignature(k));
+            }
+            return out;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The signature letters of a Java declaration: p pointer, i int, l 64-bit integer, f float, d double. */
+    public static String signature(Kernel kernel) {
+        StringBuilder sb = new StringBuilder();
+        for (ArgType a : kernel.args()) {
+            sb.append(switch (a) {
+                case PTR -> 'p';
+                case I32 -> 'i';
+                case I64 -> 'l';
+                case F32 -> 'f';
+                case F64 -> 'd';
+            });
+        }
+        return sb.toString();
+    }
+
+    private String exportedSignature(String kernel) throws Throwable {
+        MethodHandle sig = LINKER.downcallHandle(lookup.findOrThrow("emu_kernel_signature"),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = (MemorySegment) sig.invokeExact(a.allocateFrom(kernel));
+            return s.address() == 0 ? null : s.reinterpret(4096).getString(0);
+        }
+    }
+
     private MethodHandle bind(Kernel kernel) {
         MemorySegment sym = lookup.find("emu_launch_" + kernel.name()).orElseThrow(() -> new IllegalStateException(
                 "kernel " + kernel.name() + " is not in " + library + "; was its .cu file built into the emulator?"));
+        String exported;
+        try {
+            exported = exportedSignature(kernel.name());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (!signature(kernel).equals(exported)) {
+            // A wrong parameter list would pass garbage to the kernel: refuse before the first launch.
+            throw new IllegalStateException("kernel " + kernel.name() + " is declared in Java as (" + signature(kernel)
+                    + ") but the .cu file defines (" + exported + "); letters: p pointer, i int, l 64-bit, f float, "
+                    + "d double");
+        }
         List<MemoryLayout> params = new ArrayList<>(List.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_LONG));

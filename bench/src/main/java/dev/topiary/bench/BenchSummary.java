@@ -1,0 +1,218 @@
+package dev.topiary.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The ratios that matter, computed from a run's records: our GEMM against OpenBLAS and the FMA peak, sparse against
+ * dense per density, the crossover densities, and the MASKED overhead. Produces a readable report and the same
+ * figures as a JSON-ready map.
+ */
+final class BenchSummary {
+    private final List<BenchRecord> rows;
+    private final StringBuilder text = new StringBuilder();
+    private final Map<String, Object> json = new LinkedHashMap<>();
+
+    BenchSummary(List<BenchRecord> rows) {
+        this.rows = rows;
+        peak();
+        gemm();
+        densitySweep("Bench_02", "Sparse forward Y = X(W⊙M)ᵀ + b", "forward");
+        densitySweep("Bench_03", "Layer training step (forward + dX + dW + AdamW)", "layerStep");
+        densitySweep("Bench_04", "Weight gradient dW = (dYᵀX)⊙M", "weightGradient");
+        densitySweep("Bench_05", "AdamW over the layer's weights", "adamW");
+        densitySweep("Bench_06", "Topology update (prune 30% + regrow)", "topologyUpdate");
+    }
+
+    String text() {
+        return text.toString();
+    }
+
+    Map<String, Object> json() {
+        return json;
+    }
+
+    private Optional<BenchRecord> find(String clazz, String method, Predicate<BenchRecord> where) {
+        return rows.stream().filter(r -> r.clazz().startsWith(clazz) && r.method().equals(method))
+                .filter(where).findFirst();
+    }
+
+    private double peakAllThreads() {
+        return find("Bench_00", "allThreads", r -> true).map(BenchRecord::gflopsDense).orElse(Double.NaN);
+    }
+
+    private void peak() {
+        Optional<BenchRecord> one = find("Bench_00", "oneThread", r -> true);
+        Optional<BenchRecord> all = find("Bench_00", "allThreads", r -> true);
+        if (one.isEmpty() && all.isEmpty()) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        one.ifPresent(r -> m.put("oneThreadGflops", r.gflopsDense()));
+        all.ifPresent(r -> {
+            m.put("allThreadsGflops", r.gflopsDense());
+            m.put("threads", r.threads());
+        });
+        json.put("fmaPeak", m);
+        text.append("\n== FMA peak (Vector API, 12 independent FMA chains per thread)\n");
+        one.ifPresent(r -> text.append(String.format("  1 thread : %8.1f GFLOP/s%n", r.gflopsDense())));
+        all.ifPresent(r -> text.append(String.format("  %d threads: %8.1f GFLOP/s%n", r.threads(),
+                r.gflopsDense())));
+    }
+
+    private void gemm() {
+        List<BenchRecord> ours = rows.stream().filter(r -> r.clazz().startsWith("Bench_01")
+                && r.method().equals("ours")).toList();
+        if (ours.isEmpty()) {
+            return;
+        }
+        double peak = peakAllThreads();
+        text.append("\n== Dense SGEMM, m×n×k (ours vs OpenBLAS, same run, same threads)\n");
+        text.append(String.format("  %-15s %-3s %10s %9s %7s %10s %9s %7s %10s%n", "shape", "op", "ours ms",
+                "GFLOP/s", "%peak", "OBLAS ms", "GFLOP/s", "%peak", "ours/OBLAS"));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (BenchRecord o : ours) {
+            Optional<BenchRecord> ob = find("Bench_01", "openblas", r -> r.params().equals(o.params()));
+            double ratio = ob.map(b -> b.ms() / o.ms()).orElse(Double.NaN);
+            text.append(String.format("  %-15s %-3s %10.3f %9.1f %6.1f%% %10s %9s %7s %10s%n",
+                    o.params().get("shape"), o.params().get("trans"), o.ms(), o.gflopsDense(),
+                    100 * o.gflopsDense() / peak, ob.map(b -> String.format("%.3f", b.ms())).orElse("-"),
+                    ob.map(b -> String.format("%.1f", b.gflopsDense())).orElse("-"),
+                    ob.map(b -> String.format("%.1f%%", 100 * b.gflopsDense() / peak)).orElse("-"),
+                    Double.isNaN(ratio) ? "-" : String.format("%.2f×", ratio)));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("shape", o.params().get("shape"));
+            m.put("trans", o.params().get("trans"));
+            m.put("oursGflops", o.gflopsDense());
+            ob.ifPresent(b -> m.put("openblasGflops", b.gflopsDense()));
+            m.put("oursOverOpenblas", ratio);
+            m.put("oursPercentOfPeak", 100 * o.gflopsDense() / peak);
+            list.add(m);
+        }
+        json.put("gemm", list);
+    }
+
+    /**
+     * One density sweep (a benchmark with sparse and dense methods): per width, a table of time against density for
+     * each layout, the speed-ups against the dense references and the crossover densities.
+     */
+    private void densitySweep(String clazz, String title, String key) {
+        List<BenchRecord> sparse = rows.stream().filter(r -> r.clazz().startsWith(clazz)
+                && r.params().containsKey("density")).toList();
+        if (sparse.isEmpty()) {
+            return;
+        }
+        text.append("\n== ").append(title).append('\n');
+        Map<String, Object> byWidth = new LinkedHashMap<>();
+        for (int width : new TreeSet<>(sparse.stream().map(BenchRecord::width).toList())) {
+            byWidth.put(String.valueOf(width), sweepAtWidth(clazz, sparse, width));
+        }
+        json.put(key, byWidth);
+    }
+
+    private Map<String, Object> sweepAtWidth(String clazz, List<BenchRecord> sparse, int width) {
+        Optional<BenchRecord> dense = find(clazz, "dense", r -> r.width() == width);
+        Optional<BenchRecord> blas = find(clazz, "openblas", r -> r.width() == width);
+        TreeMap<Double, Map<String, BenchRecord>> grid = new TreeMap<>();
+        for (BenchRecord r : sparse) {
+            if (r.width() == width) {
+                grid.computeIfAbsent(r.density(), d -> new LinkedHashMap<>()).put(r.layout(), r);
+            }
+        }
+        text.append(String.format("  width %d: dense %s ms%s%n", width,
+                dense.map(d -> String.format("%.3f", d.ms())).orElse("-"),
+                blas.map(b -> String.format(", OpenBLAS %.3f ms", b.ms())).orElse("")));
+        text.append(String.format("    %-7s %11s %11s %10s %10s %12s %13s %11s%n", "density", "COMPACT ms", "MASKED ms",
+                "C/dense", "M/dense", "OBLAS/COMP", "C GFLOP/s act", "C GB/s"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        dense.ifPresent(d -> out.put("denseMs", d.ms()));
+        blas.ifPresent(b -> out.put("openblasMs", b.ms()));
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (Map.Entry<Double, Map<String, BenchRecord>> e : grid.entrySet()) {
+            points.add(row(e.getKey(), e.getValue().get("COMPACT"), e.getValue().get("MASKED"), dense, blas));
+        }
+        out.put("points", points);
+        crossovers(grid, dense, out);
+        return out;
+    }
+
+    private Map<String, Object> row(double d, BenchRecord c, BenchRecord m, Optional<BenchRecord> dense,
+                                    Optional<BenchRecord> blas) {
+        double dm = dense.map(BenchRecord::ms).orElse(Double.NaN);
+        double bm = blas.map(BenchRecord::ms).orElse(Double.NaN);
+        text.append(String.format("    %-7s %11s %11s %10s %10s %12s %13s %11s%n", d, ms(c), ms(m),
+                ratio(c, dm), ratio(m, dm), c == null ? "-" : fmt(bm / c.ms(), "%.2f×"),
+                c == null ? "-" : fmt(c.gflopsActual(), "%.1f"), c == null ? "-" : fmt(c.gbPerS(), "%.1f")));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("density", d);
+        if (c != null) {
+            p.put("compactMs", c.ms());
+            p.put("compactOverDense", c.ms() / dm);
+            p.put("openblasOverCompact", bm / c.ms());
+        }
+        if (m != null) {
+            p.put("maskedMs", m.ms());
+            p.put("maskedOverDense", m.ms() / dm);
+        }
+        return p;
+    }
+
+    /** Where COMPACT stops beating the dense layer and the MASKED layout, by linear interpolation of the ratio. */
+    private void crossovers(TreeMap<Double, Map<String, BenchRecord>> grid, Optional<BenchRecord> dense,
+                            Map<String, Object> out) {
+        List<double[]> vsDense = new ArrayList<>();
+        List<double[]> vsMasked = new ArrayList<>();
+        for (Map.Entry<Double, Map<String, BenchRecord>> e : grid.entrySet()) {
+            BenchRecord c = e.getValue().get("COMPACT");
+            BenchRecord m = e.getValue().get("MASKED");
+            if (c != null && dense.isPresent()) {
+                vsDense.add(new double[] {e.getKey(), c.ms() / dense.get().ms()});
+            }
+            if (c != null && m != null) {
+                vsMasked.add(new double[] {e.getKey(), c.ms() / m.ms()});
+            }
+        }
+        String a = crossover(vsDense);
+        String b = crossover(vsMasked);
+        text.append(String.format("    crossover density (COMPACT = dense): %s; (COMPACT = MASKED): %s%n", a, b));
+        out.put("crossoverVsDense", a);
+        out.put("crossoverVsMasked", b);
+    }
+
+    /** The density where time ratio = 1, from points (density, ratio) sorted by density. */
+    static String crossover(List<double[]> pts) {
+        if (pts.isEmpty()) {
+            return "-";
+        }
+        if (pts.get(0)[1] >= 1) {
+            return "< " + pts.get(0)[0];
+        }
+        for (int i = 1; i < pts.size(); i++) {
+            double[] lo = pts.get(i - 1);
+            double[] hi = pts.get(i);
+            if (hi[1] >= 1) {
+                double t = (1 - lo[1]) / (hi[1] - lo[1]);
+                return String.format("%.3f", lo[0] + t * (hi[0] - lo[0]));
+            }
+        }
+        return "> " + pts.get(pts.size() - 1)[0];
+    }
+
+    private static String ms(BenchRecord r) {
+        return r == null ? "-" : String.format("%.3f", r.ms());
+    }
+
+    private static String ratio(BenchRecord r, double denseMs) {
+        return r == null || Double.isNaN(denseMs) ? "-" : String.format("%.3f", r.ms() / denseMs);
+    }
+
+    private static String fmt(double v, String f) {
+        return Double.isNaN(v) ? "-" : String.format(f, v);
+    }
+}
