@@ -87,7 +87,9 @@ class KernelInventoryTest {
     /** Every {@code Kernel} (or array of them) held in a static field of a class of the kernel package. */
     static Map<String, String> javaDeclarations() throws IOException, URISyntaxException, ClassNotFoundException,
             IllegalAccessException {
-        Path dir = Path.of(KernelBackend.class.getResource("").toURI());
+        // The main classes' own folder: getResource("") would find the test classes' folder of the same package first.
+        Path root = Path.of(KernelBackend.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path dir = root.resolve(KernelBackend.class.getPackageName().replace('.', '/'));
         List<String> classes = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class"))
