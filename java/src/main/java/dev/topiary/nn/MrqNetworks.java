@@ -30,6 +30,11 @@ public final class MrqNetworks {
     }
 
     public static Module encoder(LayerContext ctx, MrqConfig c) {
+        return encoder(ctx, c, "encoder", AdamW.of(1e-4f, 1e-4f));
+    }
+
+    /** The encoder under another name (a target copy) or with other optimizer settings. */
+    public static Module encoder(LayerContext ctx, MrqConfig c, String name, AdamW hp) {
         ArchType t = c.encoderType();
         Network zs = Mlp.builder().type(t).input(c.obsDim()).hidden(c.hiddenWidth()).depth(2).output(c.zs())
                 .activatedOutput(true).build(ctx, "zs");
@@ -39,12 +44,16 @@ public final class MrqNetworks {
         Network zsa = Mlp.builder().type(t).input(c.zs() + c.za()).hidden(c.hiddenWidth()).depth(2).output(c.zsa())
                 .build(ctx, "zsa");
         Network model = new Network("model", new Linear(ctx, "linear", c.zsa(), 1 + c.zs() + c.rewardBins(), true));
-        return new Module("encoder", ctx, AdamW.of(1e-4f, 1e-4f), 0f, List.of(zs, za, zsa, model));
+        return new Module(name, ctx, hp, 0f, List.of(zs, za, zsa, model));
     }
 
     public static Module value(LayerContext ctx, MrqConfig c) {
-        return new Module("value", ctx, AdamW.of(3e-4f, 1e-4f), VALUE_GRAD_CLIP,
-                List.of(valueHead(ctx, c, "q1"), valueHead(ctx, c, "q2")));
+        return value(ctx, c, "value", AdamW.of(3e-4f, 1e-4f), VALUE_GRAD_CLIP);
+    }
+
+    /** The value module under another name or with other optimizer settings ({@code gradClip = 0}: none). */
+    public static Module value(LayerContext ctx, MrqConfig c, String name, AdamW hp, float gradClip) {
+        return new Module(name, ctx, hp, gradClip, List.of(valueHead(ctx, c, "q1"), valueHead(ctx, c, "q2")));
     }
 
     private static Network valueHead(LayerContext ctx, MrqConfig c, String name) {
@@ -53,8 +62,13 @@ public final class MrqNetworks {
     }
 
     public static Module policy(LayerContext ctx, MrqConfig c) {
+        return policy(ctx, c, "policy", AdamW.of(3e-4f, 1e-4f));
+    }
+
+    /** The policy under another name or with other optimizer settings. */
+    public static Module policy(LayerContext ctx, MrqConfig c, String name, AdamW hp) {
         Network pi = Mlp.builder().type(c.policyType()).input(c.zs()).hidden(c.hiddenWidth()).depth(2)
                 .output(c.actionDim()).build(ctx, "pi");
-        return new Module("policy", ctx, AdamW.of(3e-4f, 1e-4f), 0f, List.of(pi));
+        return new Module(name, ctx, hp, 0f, List.of(pi));
     }
 }

@@ -1,0 +1,223 @@
+package dev.topiary.rl.mrq;
+
+import dev.topiary.backend.Backend;
+import dev.topiary.backend.Philox;
+import dev.topiary.backend.Tensor;
+import dev.topiary.backend.TensorArena;
+import dev.topiary.nn.LayerContext;
+import dev.topiary.nn.Pass;
+import dev.topiary.rl.ActionCodec;
+import dev.topiary.rl.Agent;
+import dev.topiary.rl.replay.ReplayBuffer;
+import dev.topiary.rl.replay.ReplayConfig;
+import dev.topiary.sparse.RegimePlan;
+import dev.topiary.sparse.SparseModule;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MR.Q (Fujimoto et al., 2025) on any backend, for continuous and discrete actions, with every module under the
+ * regime its {@link RegimePlan} names (MST: encoder dense, value RigL, policy static).
+ *
+ * <p>One {@link #train()} per environment step (spec §4.2): every {@code targetUpdateInterval} calls the targets are
+ * hard-copied, the reward scales move on ({@code target_reward_scale ← reward_scale ← mean|r|}) and the encoder takes
+ * that many steps on sub-trajectories; then one value step and one policy step on an n-step batch, and the sampled
+ * starts get their LAP priorities. All random draws are counter-based (Philox streams keyed by the call count), so a
+ * resumed run draws exactly what an uninterrupted one would.
+ */
+public final class MrqAgent implements Agent {
+    private static final long ACT_NOISE_STREAM = 0x7A4L << 40;
+    private static final long ACT_GUMBEL_STREAM = 0x7A5L << 40;
+
+    private final MrqHyperParameters hp;
+    private final ActionCodec codec;
+    private final long seed;
+    private final TensorArena arena;
+    private final MrqModel net;
+    private final ReplayBuffer replay;
+    private final EncoderUpdate encoderUpdate;
+    private final ValueUpdate valueUpdate;
+    private final PolicyUpdate policyUpdate;
+    private final Tensor obs1;
+    private final Pass zsAct;
+    private final Pass piAct;
+    private final float[] obsHost;
+    private final double[] preHost;
+    private long calls;
+    private long acts;
+    private double rewardScale = 1;
+    private double targetRewardScale;
+
+    /**
+     * @param totalTrainCalls the run's training calls (environment steps after the warm-up): T of the value and
+     *                        policy regimes; the encoder's T is the number of encoder steps this implies
+     */
+    public MrqAgent(Backend backend, int obsDim, ActionCodec codec, MrqHyperParameters hyperParameters,
+                    RegimePlan plan, long totalTrainCalls, int replayCapacity, long seed) {
+        if (totalTrainCalls < 1) {
+            throw new IllegalArgumentException("MR.Q needs at least one training call, got " + totalTrainCalls
+                    + " (total steps must exceed the warm-up)");
+        }
+        this.hp = codec.discrete() ? hyperParameters.forDiscrete() : hyperParameters;
+        this.codec = codec;
+        this.seed = seed;
+        this.arena = backend.newArena();
+        LayerContext ctx = LayerContext.of(backend, arena);
+        int interval = hp.generic().targetUpdateInterval();
+        long encoderSteps = Math.ceilDiv(totalTrainCalls, interval) * (long) interval;
+        this.net = new MrqModel(ctx, hp, hp.networkConfig(obsDim, codec.dim()), plan, encoderSteps, totalTrainCalls,
+                seed);
+        int batch = hp.generic().batchSize();
+        MrqHyperParameters.Horizons h = hp.horizons();
+        MrqHyperParameters.Lap lap = hp.lap();
+        this.replay = new ReplayBuffer(backend, new ReplayConfig(replayCapacity, obsDim, codec.dim(), batch,
+                Math.max(h.encoder(), h.q()), h.q(), hp.generic().discount(), lap.prioritized(), lap.alpha(),
+                lap.minPriority(), seed ^ 0x5EEDL));
+        this.encoderUpdate = new EncoderUpdate(backend, arena, net, hp, batch);
+        this.valueUpdate = new ValueUpdate(backend, arena, net, hp, codec.discrete(), batch, seed);
+        this.policyUpdate = new PolicyUpdate(backend, arena, net, hp, codec.discrete(), batch, seed);
+        this.obs1 = arena.f32(1, obsDim);
+        this.zsAct = net.zs().newPass(1);
+        this.piAct = net.pi().newPass(1);
+        this.obsHost = new float[obsDim];
+        this.preHost = new double[codec.dim()];
+    }
+
+    public MrqHyperParameters hyperParameters() {
+        return hp;
+    }
+
+    @Override
+    public String name() {
+        return "mrq";
+    }
+
+    @Override
+    public double[] act(double[] obs, boolean explore) {
+        for (int i = 0; i < obsHost.length; i++) {
+            obsHost[i] = (float) obs[i];
+        }
+        obs1.copyFrom(obsHost);
+        piAct.forward(zsAct.forward(obs1)).copyTo(preHost);
+        long n = explore ? acts++ : -1;
+        return codec.discrete() ? discreteAction(explore, n) : continuousAction(explore, n);
+    }
+
+    /** a = clip(tanh(π(f(s))) + N(0, σ²), −1, 1), the noise only when exploring. */
+    private double[] continuousAction(boolean explore, long n) {
+        double sigma = hp.exploration().noise();
+        double[] a = new double[preHost.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.tanh(preHost[i]);
+            if (explore) {
+                a[i] = Math.max(-1, Math.min(1, a[i] + sigma * Philox.normal(seed, ACT_NOISE_STREAM, n * a.length + i)));
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Evaluation: the argmax of π(f(s)). Exploration: the argmax of a Gumbel-softmax sample of π(f(s)) plus
+     * N(0, σ²) noise, as MR.Q acts on the policy's relaxed one-hot.
+     */
+    private double[] discreteAction(boolean explore, long n) {
+        int k = preHost.length;
+        double[] score = preHost.clone();
+        if (explore) {
+            double tau = hp.policy().gumbelTau();
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < k; i++) {
+                double u = Philox.toOpenUniform(Philox.word(seed, ACT_GUMBEL_STREAM, n * k + i));
+                score[i] = (score[i] - Math.log(-Math.log(u))) / tau;
+                max = Math.max(max, score[i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < k; i++) {
+                score[i] = Math.exp(score[i] - max);
+                sum += score[i];
+            }
+            double sigma = hp.exploration().noise();
+            for (int i = 0; i < k; i++) {
+                score[i] = score[i] / sum + sigma * Philox.normal(seed, ACT_NOISE_STREAM, n * k + i);
+            }
+        }
+        double[] oneHot = new double[k];
+        oneHot[ActionCodec.argmax(score)] = 1;
+        return oneHot;
+    }
+
+    @Override
+    public void observe(double[] obs, double[] action, double reward, double[] nextObs, boolean terminated,
+                        boolean truncated) {
+        replay.add(obs, action, reward, nextObs, terminated, truncated);
+    }
+
+    @Override
+    public void train() {
+        int interval = hp.generic().targetUpdateInterval();
+        if (calls % interval == 0) {
+            net.updateTargets();
+            targetRewardScale = rewardScale;
+            rewardScale = replay.rewardScale();
+            for (int i = 0; i < interval; i++) {
+                encoderUpdate.run(replay.sampleSequence(), replay.hasTerminal());
+            }
+        }
+        var batch = replay.sampleNStep();
+        valueUpdate.run(batch, calls, rewardScale, targetRewardScale);
+        policyUpdate.run(valueUpdate.zs(), calls);
+        replay.updatePriorities(batch, valueUpdate.tdErrorAbs());
+        calls++;
+    }
+
+    @Override
+    public long trainCalls() {
+        return calls;
+    }
+
+    @Override
+    public List<SparseModule> modules() {
+        return net.trained();
+    }
+
+    @Override
+    public Map<String, Double> metrics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        double[] enc = encoderUpdate.losses();
+        m.put("loss/dynamics", enc[0]);
+        m.put("loss/reward", enc[1]);
+        m.put("loss/done", enc[2]);
+        m.put("loss/value", valueUpdate.loss());
+        m.put("loss/policy", policyUpdate.loss());
+        m.put("reward_scale", rewardScale);
+        for (SparseModule sm : net.trained()) {
+            var count = sm.module().parameterCount();
+            m.put("density/" + sm.module().name(), count.active() / (double) count.total());
+        }
+        return m;
+    }
+
+    /** The replay buffer (for diagnostics and tests). */
+    public ReplayBuffer replay() {
+        return replay;
+    }
+
+    @Override
+    public void save(Path dir) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public void load(Path dir) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public void close() {
+        replay.close();
+        arena.close();
+    }
+}
