@@ -57,6 +57,10 @@ public final class Trainer {
         return state;
     }
 
+    public Agent agent() {
+        return agent;
+    }
+
     /** Starts a fresh run: seeds both environments and trains to the end. */
     public TrainState train() {
         state = TrainState.fresh(env.reset(cfg.seed()).observation());

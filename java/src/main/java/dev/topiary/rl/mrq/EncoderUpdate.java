@@ -172,4 +172,11 @@ final class EncoderUpdate {
     double[] losses() {
         return new double[]{dynamicsLoss.scalar(), rewardLoss.scalar(), doneLoss.scalar()};
     }
+
+    /** Sets the losses {@link #losses()} reports, as a resumed run reads them back from its checkpoint. */
+    void restoreLosses(double[] losses) {
+        dynamicsLoss.copyFrom(new double[]{losses[0]});
+        rewardLoss.copyFrom(new double[]{losses[1]});
+        doneLoss.copyFrom(new double[]{losses[2]});
+    }
 }

@@ -1,5 +1,9 @@
 package dev.topiary.rl.mrq;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.topiary.backend.Backend;
 import dev.topiary.backend.Philox;
 import dev.topiary.backend.Tensor;
@@ -8,6 +12,7 @@ import dev.topiary.nn.LayerContext;
 import dev.topiary.nn.Pass;
 import dev.topiary.rl.ActionCodec;
 import dev.topiary.rl.Agent;
+import dev.topiary.rl.AgentSnapshot;
 import dev.topiary.rl.replay.ReplayBuffer;
 import dev.topiary.rl.replay.ReplayConfig;
 import dev.topiary.sparse.RegimePlan;
@@ -207,12 +212,28 @@ public final class MrqAgent implements Agent {
 
     @Override
     public void save(Path dir) {
-        throw new UnsupportedOperationException("not yet");
+        ObjectNode s = JsonNodeFactory.instance.objectNode();
+        s.put("calls", calls);
+        s.put("acts", acts);
+        s.put("reward_scale", rewardScale);
+        s.put("target_reward_scale", targetRewardScale);
+        ArrayNode enc = s.putArray("encoder_losses");
+        for (double x : encoderUpdate.losses()) {
+            enc.add(x);
+        }
+        AgentSnapshot.save(dir, name(), net.allModules(), replay, s);
     }
 
     @Override
     public void load(Path dir) {
-        throw new UnsupportedOperationException("not yet");
+        JsonNode s = AgentSnapshot.load(dir, name(), net.allModules(), replay);
+        calls = s.path("calls").asLong();
+        acts = s.path("acts").asLong();
+        rewardScale = s.path("reward_scale").asDouble();
+        targetRewardScale = s.path("target_reward_scale").asDouble();
+        JsonNode enc = s.path("encoder_losses");
+        encoderUpdate.restoreLosses(new double[]{enc.path(0).asDouble(), enc.path(1).asDouble(),
+                enc.path(2).asDouble()});
     }
 
     @Override
