@@ -237,6 +237,7 @@ public final class Trainer {
         evals.close();
         tb.close();
         LearningCurve.renderEvals(run.evals(), agent.name() + " on " + envName(), run.curve());
+        agent.save(run.agent());
         run.markDone();
         if (console != null) {
             console.printf("done: %d steps, last evaluation %.1f; curve %s, logs %s%n", state.step,

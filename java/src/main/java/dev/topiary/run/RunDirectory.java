@@ -8,7 +8,7 @@ import java.time.Instant;
 
 /**
  * The layout of a run directory: {@code config.json}, {@code metrics.csv}, {@code evals.csv}, TensorBoard events in
- * {@code tb/}, {@code checkpoints/}, the learning curve {@code curve.png}, and {@code DONE} when the run finished.
+ * {@code tb/}, {@code checkpoints/}, the final agent in {@code agent/}, the learning curve {@code curve.png}, and {@code DONE} when the run finished.
  */
 public final class RunDirectory {
     private final Path root;
@@ -51,6 +51,11 @@ public final class RunDirectory {
 
     public Path checkpoints() {
         return root.resolve("checkpoints");
+    }
+
+    /** The final agent, written when the run finishes (what {@code topiary eval} loads by default). */
+    public Path agent() {
+        return root.resolve("agent");
     }
 
     public Path curve() {

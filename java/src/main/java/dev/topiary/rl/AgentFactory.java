@@ -1,0 +1,32 @@
+package dev.topiary.rl;
+
+import dev.topiary.backend.Backend;
+import dev.topiary.env.Env;
+import dev.topiary.rl.mrq.MrqAgent;
+import dev.topiary.rl.mrq.MrqHyperParameters;
+
+/** Builds the agent a {@link RunSpec} names, with that algorithm's defaults for everything the spec leaves out. */
+public final class AgentFactory {
+    private AgentFactory() {
+    }
+
+    /** A fresh agent for {@code spec} acting in {@code env} (whose spaces set the network shapes). */
+    public static Agent create(RunSpec spec, Backend backend, Env env) {
+        int obsDim = env.observationSpace().flatSize();
+        ActionCodec codec = new ActionCodec(env.actionSpace());
+        long seed = spec.schedule().seed();
+        long calls = spec.schedule().trainCalls();
+        return switch (spec.algorithm()) {
+            case "mrq" -> {
+                MrqHyperParameters d = MrqHyperParameters.defaults();
+                MrqHyperParameters.Generic g = d.generic();
+                MrqHyperParameters hp = d.withWidthMultiplier(spec.widthMultiplier()).withGeneric(
+                        new MrqHyperParameters.Generic(spec.batchSize(), g.bufferSize(), g.discount(),
+                                g.targetUpdateInterval()));
+                yield new MrqAgent(backend, obsDim, codec, hp, spec.plan(), calls, spec.replayCapacity(), seed);
+            }
+            default -> throw new IllegalArgumentException("algorithm '" + spec.algorithm()
+                    + "' is not available in this build; use mrq");
+        };
+    }
+}
