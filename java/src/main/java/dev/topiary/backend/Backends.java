@@ -18,6 +18,7 @@ public final class Backends {
     }
 
     public static Backend open(BackendChoice choice, Consumer<String> warn) {
+        dev.topiary.JvmFlags.check();
         return switch (choice) {
             case CPU -> new CpuBackend();
             case REFERENCE -> new ReferenceBackend();

@@ -1,5 +1,6 @@
 package dev.topiary.rl;
 
+import dev.topiary.JvmFlags;
 import dev.topiary.backend.Backend;
 import dev.topiary.env.Env;
 import dev.topiary.rl.mrq.MrqAgent;
@@ -12,6 +13,7 @@ public final class AgentFactory {
 
     /** A fresh agent for {@code spec} acting in {@code env} (whose spaces set the network shapes). */
     public static Agent create(RunSpec spec, Backend backend, Env env) {
+        JvmFlags.check();
         int obsDim = env.observationSpace().flatSize();
         ActionCodec codec = new ActionCodec(env.actionSpace());
         long seed = spec.schedule().seed();

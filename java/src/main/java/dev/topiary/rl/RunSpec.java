@@ -36,7 +36,9 @@ public record RunSpec(String algorithm, String env, String encoderRegime, String
         if (replayCapacity < 16) {
             throw new IllegalArgumentException("replay capacity " + replayCapacity + " must be ≥ 16");
         }
-        plan();
+        for (String r : new String[]{encoderRegime, criticRegime, actorRegime}) {
+            RegimeSpec.parse(java.util.Objects.requireNonNull(r, "a module's regime is missing"));
+        }
     }
 
     /** The regimes per module; a bad spec fails here, before any work. */
