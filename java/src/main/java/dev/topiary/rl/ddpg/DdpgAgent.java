@@ -1,0 +1,246 @@
+package dev.topiary.rl.ddpg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.topiary.backend.AdamW;
+import dev.topiary.backend.Backend;
+import dev.topiary.backend.Philox;
+import dev.topiary.backend.Tensor;
+import dev.topiary.backend.TensorArena;
+import dev.topiary.nn.LayerContext;
+import dev.topiary.nn.Module;
+import dev.topiary.nn.Pass;
+import dev.topiary.rl.ActionCodec;
+import dev.topiary.rl.Agent;
+import dev.topiary.rl.AgentSnapshot;
+import dev.topiary.rl.replay.ReplayBuffer;
+import dev.topiary.rl.replay.ReplayConfig;
+import dev.topiary.rl.simba.ObservationNormalizer;
+import dev.topiary.rl.simba.PolyakTarget;
+import dev.topiary.rl.simba.SimbaModules;
+import dev.topiary.rl.simba.SimbaSettings;
+import dev.topiary.rl.simba.StateArrays;
+import dev.topiary.sparse.RegimePlan;
+import dev.topiary.sparse.SparseModule;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DDPG on SimBa networks (the sibling paper's setting, spec §5), continuous actions only, on any backend, with the
+ * critic and the actor under the regimes of a {@link RegimePlan} (MST: critic RigL 0.6, actor static 0.6); the plan's
+ * encoder entry is ignored.
+ *
+ * <p>Modules: {@code critic} (<b>one</b> SimBa Q-network {@code q1}), {@code actor} ({@code pi}, |A| outputs squashed
+ * by tanh), and the frozen targets {@code critic_target} and {@code actor_target}, which follow them by Polyak
+ * averaging with the same masks. One critic, not two with a min, because that is DDPG as Lillicrap et al. define
+ * it: clipped double-Q (with target smoothing and delayed actor updates) is what turns DDPG into TD3, and the sibling
+ * paper reports DDPG and SAC as distinct algorithms; SAC here has the two heads. The target actor is DDPG's too.
+ *
+ * <p>Exploration: {@code a = clip(tanh(π(s)) + N(0, 0.1²), −1, 1)}, the noise drawn from a Philox stream keyed by the
+ * act count. Each {@link #train()} runs {@code updatesPerStep} = 2 updates (UTD 2), each on its own uniform batch:
+ * critic, actor, then both targets ({@link DdpgUpdate}); each module's regime counts 2 steps per training call.
+ * Observations are normalised with running statistics updated on every observed transition.
+ */
+public final class DdpgAgent implements Agent {
+    private static final long ACT_NOISE_STREAM = 0xDD61L << 40;
+
+    /** The trained modules and their targets. */
+    record Networks(SparseModule critic, SparseModule actor, PolyakTarget criticTarget, PolyakTarget actorTarget) {
+    }
+
+    private final DdpgHyperParameters hp;
+    private final long seed;
+    private final int actionDim;
+    private final TensorArena arena;
+    private final Networks net;
+    private final ObservationNormalizer normalizer;
+    private final ReplayBuffer replay;
+    private final DdpgUpdate update;
+    private final Tensor obs1;
+    private final Tensor obs1Normalised;
+    private final Pass piAct;
+    private final float[] obsHost;
+    private final double[] preHost;
+    private long calls;
+    private long acts;
+
+    /**
+     * @param totalTrainCalls the run's training calls (environment steps after the warm-up); each module's T is
+     *                        this times {@code updatesPerStep}
+     */
+    public DdpgAgent(Backend backend, int obsDim, ActionCodec codec, DdpgHyperParameters hyperParameters,
+                     RegimePlan plan, long totalTrainCalls, int replayCapacity, long seed) {
+        if (codec.discrete()) {
+            throw new IllegalArgumentException("DDPG acts in continuous (Box) action spaces only; use MR.Q for "
+                    + "discrete actions");
+        }
+        if (totalTrainCalls < 1) {
+            throw new IllegalArgumentException("DDPG needs at least one training call, got " + totalTrainCalls
+                    + " (total steps must exceed the warm-up)");
+        }
+        this.hp = hyperParameters;
+        this.seed = seed;
+        this.actionDim = codec.dim();
+        this.arena = backend.newArena();
+        LayerContext ctx = LayerContext.of(backend, arena);
+        this.net = build(ctx, hp, plan, obsDim, actionDim, totalTrainCalls * hp.generic().updatesPerStep(), seed);
+        this.normalizer = hp.normalizeObservations() ? new ObservationNormalizer(backend, arena, obsDim) : null;
+        int batch = hp.generic().batchSize();
+        this.replay = new ReplayBuffer(backend, new ReplayConfig(replayCapacity, obsDim, actionDim, batch, 1, 1,
+                hp.generic().discount(), false, 1, 1, seed ^ 0x5EEDL));
+        this.update = new DdpgUpdate(backend, arena, net, normalizer, batch, obsDim, actionDim);
+        this.obs1 = arena.f32(1, obsDim);
+        this.obs1Normalised = arena.f32(1, obsDim);
+        this.piAct = net.actor().module().network("pi").newPass(1);
+        this.obsHost = new float[obsDim];
+        this.preHost = new double[actionDim];
+    }
+
+    private static Networks build(LayerContext ctx, DdpgHyperParameters hp, RegimePlan plan, int obsDim,
+                                  int actionDim, long moduleSteps, long seed) {
+        SimbaSettings.Networks n = hp.networks();
+        SimbaSettings.Optimizers o = hp.optimizers();
+        AdamW criticHp = AdamW.of((float) o.criticLr(), (float) o.criticWd());
+        AdamW actorHp = AdamW.of((float) o.actorLr(), (float) o.actorWd());
+        int cw = n.criticWidth();
+        int aw = n.actorWidth();
+        Module critic = SimbaModules.critic(ctx, "critic", obsDim, actionDim, cw, n.criticBlocks(), 1, criticHp);
+        Module actor = SimbaModules.actor(ctx, "actor", obsDim, aw, n.actorBlocks(), actionDim, actorHp);
+        SparseModule c = SparseModule.create(critic, plan.critic(), moduleSteps, seed ^ 0x2002L);
+        SparseModule a = SparseModule.create(actor, plan.actor(), moduleSteps, seed ^ 0x3003L);
+        double tau = hp.generic().tau();
+        PolyakTarget ct = new PolyakTarget(critic, SimbaModules.critic(ctx, "critic_target", obsDim, actionDim, cw,
+                n.criticBlocks(), 1, criticHp), tau);
+        PolyakTarget at = new PolyakTarget(actor, SimbaModules.actor(ctx, "actor_target", obsDim, aw,
+                n.actorBlocks(), actionDim, actorHp), tau);
+        return new Networks(c, a, ct, at);
+    }
+
+    public DdpgHyperParameters hyperParameters() {
+        return hp;
+    }
+
+    @Override
+    public String name() {
+        return "ddpg";
+    }
+
+    @Override
+    public double[] act(double[] obs, boolean explore) {
+        for (int i = 0; i < obsHost.length; i++) {
+            obsHost[i] = (float) obs[i];
+        }
+        obs1.copyFrom(obsHost);
+        Tensor in = obs1;
+        if (normalizer != null) {
+            normalizer.apply(obs1, obs1Normalised);
+            in = obs1Normalised;
+        }
+        piAct.forward(in).copyTo(preHost);
+        double sigma = hp.exploration().noise();
+        long n = explore ? acts++ : -1;
+        double[] a = new double[actionDim];
+        for (int i = 0; i < actionDim; i++) {
+            a[i] = Math.tanh(preHost[i]);
+            if (explore) {
+                a[i] = Math.max(-1, Math.min(1, a[i] + sigma * Philox.normal(seed, ACT_NOISE_STREAM,
+                        n * actionDim + i)));
+            }
+        }
+        return a;
+    }
+
+    @Override
+    public void observe(double[] obs, double[] action, double reward, double[] nextObs, boolean terminated,
+                        boolean truncated) {
+        replay.add(obs, action, reward, nextObs, terminated, truncated);
+        if (normalizer != null) {
+            normalizer.update(obs);
+        }
+    }
+
+    @Override
+    public void train() {
+        for (int k = 0; k < hp.generic().updatesPerStep(); k++) {
+            update.run(replay.sampleNStep());
+        }
+        calls++;
+    }
+
+    @Override
+    public long trainCalls() {
+        return calls;
+    }
+
+    @Override
+    public List<SparseModule> modules() {
+        return List.of(net.critic(), net.actor());
+    }
+
+    /** Every module, trained ones first: what a checkpoint stores. */
+    List<Module> allModules() {
+        return List.of(net.critic().module(), net.actor().module(), net.criticTarget().target(),
+                net.actorTarget().target());
+    }
+
+    Networks networks() {
+        return net;
+    }
+
+    @Override
+    public Map<String, Double> metrics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss/critic", update.criticLoss());
+        m.put("loss/actor", -update.meanQ());
+        m.put("q_mean", update.meanQ());
+        for (SparseModule sm : modules()) {
+            var count = sm.module().parameterCount();
+            m.put("density/" + sm.module().name(), count.active() / (double) count.total());
+        }
+        return m;
+    }
+
+    /** The replay buffer (for diagnostics and tests). */
+    public ReplayBuffer replay() {
+        return replay;
+    }
+
+    /** The observation statistics, or null when normalisation is off. */
+    public ObservationNormalizer normalizer() {
+        return normalizer;
+    }
+
+    @Override
+    public void save(Path dir) {
+        ObjectNode s = JsonNodeFactory.instance.objectNode();
+        s.put("calls", calls);
+        s.put("acts", acts);
+        if (normalizer != null) {
+            StateArrays.put(s, "normalizer", normalizer.state());
+        }
+        StateArrays.put(s, "metric_scalars", StateArrays.scalars(update.metricTensors()));
+        AgentSnapshot.save(dir, name(), allModules(), replay, s);
+    }
+
+    @Override
+    public void load(Path dir) {
+        JsonNode s = AgentSnapshot.load(dir, name(), allModules(), replay);
+        calls = s.path("calls").asLong();
+        acts = s.path("acts").asLong();
+        if (normalizer != null) {
+            normalizer.restore(StateArrays.get(s, "normalizer", normalizer.state().length));
+        }
+        Tensor[] ts = update.metricTensors();
+        StateArrays.restoreScalars(ts, StateArrays.get(s, "metric_scalars", ts.length));
+    }
+
+    @Override
+    public void close() {
+        replay.close();
+        arena.close();
+    }
+}
