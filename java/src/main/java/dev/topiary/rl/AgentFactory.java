@@ -3,8 +3,12 @@ package dev.topiary.rl;
 import dev.topiary.JvmFlags;
 import dev.topiary.backend.Backend;
 import dev.topiary.env.Env;
+import dev.topiary.rl.ddpg.DdpgAgent;
+import dev.topiary.rl.ddpg.DdpgHyperParameters;
 import dev.topiary.rl.mrq.MrqAgent;
 import dev.topiary.rl.mrq.MrqHyperParameters;
+import dev.topiary.rl.sac.SacAgent;
+import dev.topiary.rl.sac.SacHyperParameters;
 
 /** Builds the agent a {@link RunSpec} names, with that algorithm's defaults for everything the spec leaves out. */
 public final class AgentFactory {
@@ -27,8 +31,14 @@ public final class AgentFactory {
                                 g.targetUpdateInterval()));
                 yield new MrqAgent(backend, obsDim, codec, hp, spec.plan(), calls, spec.replayCapacity(), seed);
             }
+            case "sac" -> new SacAgent(backend, obsDim, codec, SacHyperParameters.defaults()
+                    .withWidthMultiplier(spec.widthMultiplier()).withBatchSize(spec.batchSize()), spec.plan(), calls,
+                    spec.replayCapacity(), seed);
+            case "ddpg" -> new DdpgAgent(backend, obsDim, codec, DdpgHyperParameters.defaults()
+                    .withWidthMultiplier(spec.widthMultiplier()).withBatchSize(spec.batchSize()), spec.plan(), calls,
+                    spec.replayCapacity(), seed);
             default -> throw new IllegalArgumentException("algorithm '" + spec.algorithm()
-                    + "' is not available in this build; use mrq");
+                    + "' is not available in this build; use mrq, sac or ddpg");
         };
     }
 }
