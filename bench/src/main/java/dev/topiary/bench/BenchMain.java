@@ -62,7 +62,7 @@ public final class BenchMain {
     /** The benchmark classes in report order; the first four are the headline ones. */
     static final List<Class<?>> CLASSES = List.of(Bench_00_FmaPeak.class, Bench_01_DenseGemm.class,
             Bench_02_SparseForward.class, Bench_03_LayerStep.class, Bench_04_WeightGradient.class,
-            Bench_05_MaskedAdamW.class, Bench_06_TopologyUpdate.class);
+            Bench_05_MaskedAdamW.class, Bench_06_TopologyUpdate.class, Bench_20_NetworkTopology.class);
     private static final int HEADLINE = 4;
 
     private BenchMain() {

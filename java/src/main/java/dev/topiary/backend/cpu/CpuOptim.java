@@ -100,9 +100,35 @@ final class CpuOptim extends OptimOps {
         for (long end = lo + FS.loopBound(hi - lo); i < end; i += LANES) {
             adamAt(i, null);
         }
-        if (i < hi) {
-            adamAt(i, FS.indexInRange(i, hi));
+        for (; i < hi; i++) {
+            adamScalar(i);
         }
+    }
+
+    /**
+     * The tail of a chunk, one element at a time with the vector path's exact arithmetic (fused multiply-adds where
+     * it fuses, IEEE sqrt and division). A masked vector tail here made C2 compile the whole loop without
+     * intrinsics on some lengths, ten times slower (measured on a compact 1024² layer at d = 0.1).
+     */
+    private void adamScalar(long i) {
+        long at = i * Float.BYTES;
+        float p = param.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+        float g = grad.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+        float m = m1.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+        float v = m2.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+        p = p * decay;
+        m = Math.fma(g, oneMinusBeta1, m * beta1);
+        v = Math.fma(g * g, oneMinusBeta2, v * beta2);
+        float denom = (float) Math.sqrt(v) / sqrtBiasCorrection2 + eps;
+        p = Math.fma(m / denom, negStepSize, p);
+        if (mask != null && mask.get(ValueLayout.JAVA_BYTE, i) == 0) {
+            p = 0f;
+            m = 0f;
+            v = 0f;
+        }
+        param.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, p);
+        m1.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, m);
+        m2.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, v);
     }
 
     /**
