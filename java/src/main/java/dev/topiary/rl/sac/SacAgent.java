@@ -37,7 +37,7 @@ import java.util.Map;
  * <p>Modules: {@code critic} (two SimBa Q-heads {@code q1}, {@code q2}, clipped double-Q), {@code actor} (one SimBa
  * network {@code pi} with 2|A| outputs: means and raw log-stds of a tanh-squashed Gaussian) and
  * {@code critic_target}, a frozen copy of the critic that follows it by Polyak averaging with the same masks. As in
- * SAC and SimBa there is no target actor: the target's next action comes from the online actor.
+ * SAC (Haarnoja et al., 2018b) there is no target actor: the target's next action is sampled from the online actor.
  *
  * <p>Each {@link #train()} (one per environment step) runs {@code updatesPerStep} = 2 gradient updates (UTD 2), each
  * on its own uniform batch: critic, actor, temperature, then the target ({@link SacUpdate}). A module's regime
