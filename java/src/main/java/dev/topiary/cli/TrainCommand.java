@@ -62,7 +62,7 @@ final class TrainCommand implements Runnable {
     Long steps;
 
     @Option(names = "--warmup", paramLabel = "N", description = "Initial steps with uniformly random actions and no "
-            + "training (default: 10,000, MR.Q's).")
+            + "training (default: 10,000 for MR.Q, 5,000 for SAC and DDPG, as their papers).")
     Long warmup;
 
     @Option(names = "--width", paramLabel = "M", description = "Width multiplier of every hidden layer (default: 1, "
@@ -132,13 +132,14 @@ final class TrainCommand implements Runnable {
         String envId = pick(env, quick ? "Pendulum-v1" : null, "Pendulum-v1");
         EnvRegistry.spec(envId);
         long total = pick(steps, quick ? 5_000L : null, 100_000L);
-        long warm = pick(warmup, quick ? 1_000L : null, 10_000L);
+        String algorithm = pick(algo, null, "mrq");
+        long warm = pick(warmup, quick ? 1_000L : null, algorithm.equals("mrq") ? 10_000L : 5_000L);
         long seedValue = pick(seed, null, 0L);
         TrainConfig schedule = new TrainConfig(total, warm, pick(evalInterval, quick ? 1_000L : null, 5_000L),
                 pick(evalEpisodes, quick ? 5 : null, 10), pick(logInterval, quick ? 250L : null, 1_000L),
                 pick(checkpointInterval, quick ? 2_500L : null, 50_000L), pick(keepCheckpoints, null, 2), seedValue);
         RegimePlan preset = RegimeSpec.plan(pick(regime, null, "mst"));
-        return new RunSpec(pick(algo, null, "mrq"), envId,
+        return new RunSpec(algorithm, envId,
                 pick(encoderRegime, null, RegimeSpec.format(preset.encoder())),
                 pick(criticRegime, null, RegimeSpec.format(preset.critic())),
                 pick(actorRegime, null, RegimeSpec.format(preset.actor())),

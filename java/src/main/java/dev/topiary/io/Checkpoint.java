@@ -127,8 +127,21 @@ public final class Checkpoint {
      * state. On any problem, throws {@link CheckpointException} and leaves the modules untouched.
      */
     public static JsonNode load(Path file, List<Module> modules) {
+        return load(file, modules, extra -> { });
+    }
+
+    /**
+     * {@link #load(Path, List)} that also runs {@code checkExtra} on the caller's extra state before anything
+     * changes, so a document the caller cannot use fails while the modules are still untouched.
+     */
+    public static JsonNode load(Path file, List<Module> modules, java.util.function.Consumer<JsonNode> checkExtra) {
         try (SafeTensorsReader r = SafeTensorsReader.open(file)) {
             JsonNode doc = parseDocument(file, r);
+            try {
+                checkExtra.accept(doc.get("extra"));
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(file, e.getMessage());
+            }
             CheckpointMatch match = new CheckpointMatch(file, r, doc);
             for (Module m : modules) {
                 match.validate(m);

@@ -55,6 +55,15 @@ public final class AgentSnapshot {
      * when anything does not match.
      */
     public static JsonNode load(Path dir, String name, List<Module> modules, ReplayBuffer replay) {
+        return load(dir, name, modules, replay, state -> { });
+    }
+
+    /**
+     * {@link #load(Path, String, List, ReplayBuffer)} that first runs {@code checkState} on the agent's state
+     * document (throwing {@link IllegalArgumentException} for anything it cannot restore), before any change.
+     */
+    public static JsonNode load(Path dir, String name, List<Module> modules, ReplayBuffer replay,
+                                java.util.function.Consumer<JsonNode> checkState) {
         Path replayFile = dir.resolve(REPLAY);
         TensorFile.Contents contents = TensorFile.read(replayFile, REPLAY_FORMAT);
         Map<String, float[]> tables = new java.util.LinkedHashMap<>();
@@ -68,11 +77,13 @@ public final class AgentSnapshot {
             throw new CheckpointException(modulesFile, "does not exist");
         }
         // Checkpoint.load validates every module before it writes any; only then is the buffer touched.
-        JsonNode extra = Checkpoint.load(modulesFile, modules);
-        if (extra == null || !name.equals(extra.path("agent").asText())) {
-            throw new CheckpointException(modulesFile, "was saved by agent '" + (extra == null ? "?"
-                    : extra.path("agent").asText()) + "', not '" + name + "'");
-        }
+        JsonNode extra = Checkpoint.load(modulesFile, modules, e -> {
+            if (e == null || !name.equals(e.path("agent").asText())) {
+                throw new IllegalArgumentException("was saved by agent '" + (e == null ? "?"
+                        : e.path("agent").asText()) + "', not '" + name + "'");
+            }
+            checkState.accept(e.path("state"));
+        });
         replay.storage().forEach((key, t) -> t.copyFrom(tables.get(key)));
         replay.restoreState(replayState);
         return extra.get("state");

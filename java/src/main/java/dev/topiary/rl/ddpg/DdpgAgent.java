@@ -228,7 +228,7 @@ public final class DdpgAgent implements Agent {
 
     @Override
     public void load(Path dir) {
-        JsonNode s = AgentSnapshot.load(dir, name(), allModules(), replay);
+        JsonNode s = AgentSnapshot.load(dir, name(), allModules(), replay, this::checkState);
         calls = s.path("calls").asLong();
         acts = s.path("acts").asLong();
         if (normalizer != null) {
@@ -236,6 +236,17 @@ public final class DdpgAgent implements Agent {
         }
         Tensor[] ts = update.metricTensors();
         StateArrays.restoreScalars(ts, StateArrays.get(s, "metric_scalars", ts.length));
+    }
+
+    /** Checks that the state document holds everything {@link #load} restores (before anything changes). */
+    private void checkState(JsonNode s) {
+        if (normalizer != null) {
+            StateArrays.get(s, "normalizer", normalizer.state().length);
+        }
+        StateArrays.get(s, "metric_scalars", update.metricTensors().length);
+        if (!s.path("calls").canConvertToLong() || !s.path("acts").canConvertToLong()) {
+            throw new IllegalArgumentException("agent state lacks the calls/acts counters");
+        }
     }
 
     @Override

@@ -226,7 +226,16 @@ public final class MrqAgent implements Agent {
 
     @Override
     public void load(Path dir) {
-        JsonNode s = AgentSnapshot.load(dir, name(), net.allModules(), replay);
+        JsonNode s = AgentSnapshot.load(dir, name(), net.allModules(), replay, state -> {
+            for (String k : List.of("calls", "acts", "reward_scale", "target_reward_scale")) {
+                if (!state.path(k).isNumber()) {
+                    throw new IllegalArgumentException("agent state lacks '" + k + "'");
+                }
+            }
+            if (state.path("encoder_losses").size() != 3) {
+                throw new IllegalArgumentException("agent state lacks the three encoder losses");
+            }
+        });
         calls = s.path("calls").asLong();
         acts = s.path("acts").asLong();
         rewardScale = s.path("reward_scale").asDouble();
