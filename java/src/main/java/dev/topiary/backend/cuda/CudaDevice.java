@@ -38,11 +38,18 @@ public final class CudaDevice implements Device {
 
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
-    private final CUstream stream = new CUstream();
+    private final Stream stream = new Stream();
     private final List<CUmodule> modules = new ArrayList<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final DevicePool pool;
     private final String description;
+
+    /** A stream whose driver handle can be read, for vendor libraries that must queue on it (the baselines). */
+    private static final class Stream extends CUstream {
+        long handle() {
+            return getNativePointer();
+        }
+    }
 
     private CudaDevice(int ordinal, KernelImage image) {
         JCudaDriver.setExceptionsEnabled(true);
@@ -119,6 +126,25 @@ public final class CudaDevice implements Device {
     @Override
     public String description() {
         return description;
+    }
+
+    /** Whether the loaded kernel image holds {@code kernelName} (checked by the GPU tests for every declared kernel). */
+    public boolean hasKernel(String kernelName) {
+        try {
+            function(kernelName);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The driver handle ({@code CUstream}, the same as a runtime {@code cudaStream_t}) of the stream every launch and
+     * copy of this device is queued on, so that a vendor library called through FFM (cuBLAS, cuSPARSE: benchmark
+     * baselines only) runs in the same order and {@link #sync()} waits for it too.
+     */
+    public long streamHandle() {
+        return stream.handle();
     }
 
     @Override
