@@ -168,7 +168,7 @@ public final class BenchMain {
                 rows.add(BenchRecord.of(r));
             }
         }
-        BenchSummary summary = new BenchSummary(rows);
+        BenchSummary summary = new BenchSummary(rows, s.gpu());
         out.println(summary.text());
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("preset", s.full() ? "full" : "quick");
