@@ -6,7 +6,7 @@
 #      CUDA backend alone, at two block sizes, through the JUnit console launcher;
 #   3. the same suite at small sizes under compute-sanitizer memcheck and racecheck, when the tool is there;
 #   4. the GPU benchmarks (topiary bench --backend cuda): --quick is width 4096, densities 0.1, 0.4, 1.0, one fork;
-#      cuBLAS/cuSPARSE baselines in the same run when their libraries load;
+#      cuBLAS/cuSPARSE baselines in the same run when their libraries load, and the same through PyTorch;
 #   5. a short MR.Q training run on the GPU (updates/s);
 #   6. a summary table, printed last and kept in summary.txt.
 # Default run: under 10 minutes (each step has a time limit). --full: the whole benchmark grid (an hour or more)
@@ -179,6 +179,16 @@ case $rc in
   *) note "FAIL  benchmarks (exit $rc): $(grep -m1 'topiary bench:' "$res/bench.txt" | cut -c1-300)" ;;
 esac
 grep -E 'cuBLAS|cuSPARSE' "$res/bench.txt" | head -2 | while read -r l; do note "      $l"; done
+
+# The same ceilings through PyTorch, on the same card in the same run (reports/torch-baselines.json).
+if [ $self_test = 0 ] && command -v python3 >/dev/null 2>&1; then
+  say "vendor baselines through PyTorch (limit 180s)"
+  echo >>"$res/bench.txt"
+  PYTHONUNBUFFERED=1 timeout --kill-after=10 180 python3 ci/gpu_torch_baselines.py $([ $full = 1 ] && echo --full) \
+    "$work/reports/torch-baselines.json" >>"$res/bench.txt" 2>&1 \
+    || note "FAIL  PyTorch baselines (exit $?; the end of bench.txt says why)"
+  grep -m1 '^torch baselines: not available' "$res/bench.txt" | while read -r l; do note "      $l"; done
+fi
 
 # --- 5. a short training run ------------------------------------------------------------------------------------
 say "training: MR.Q with MST on Pendulum-v1, --backend cuda (limit ${train_limit}s)"

@@ -137,9 +137,9 @@ final class BenchSummary {
         for (BenchRecord o : ours) {
             Optional<BenchRecord> ob = find("Bench_01", "openblas", r -> r.params().equals(o.params()));
             double ratio = ob.map(b -> b.ms() / o.ms()).orElse(Double.NaN);
-            text.append(String.format("  %-15s %-3s %10.3f %9.1f %6.1f%% %10s %9s %7s %10s%n",
+            text.append(String.format("  %-15s %-3s %10.3f %9.1f %7s %10s %9s %7s %10s%n",
                     o.params().get("shape"), o.params().get("trans"), o.ms(), o.gflopsDense(),
-                    100 * o.gflopsDense() / peak, ob.map(b -> String.format("%.3f", b.ms())).orElse("-"),
+                    fmt(100 * o.gflopsDense() / peak, "%.1f%%"), ob.map(b -> String.format("%.3f", b.ms())).orElse("-"),
                     ob.map(b -> String.format("%.1f", b.gflopsDense())).orElse("-"),
                     ob.map(b -> String.format("%.1f%%", 100 * b.gflopsDense() / peak)).orElse("-"),
                     Double.isNaN(ratio) ? "-" : String.format("%.2f×", ratio)));
