@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class BenchMain {
     static final String HELP = """
-            Usage: topiary bench [--quick | --full] [--include REGEX] [--forks N] [--out FILE.json]
+            Usage: topiary bench [--quick | --full] [--backend cpu|cuda] [--include REGEX] [--forks N]
+                                 [--out FILE.json]
                    topiary bench plot RESULTS.json OUT.png
 
             Runs the JMH benchmarks of the CPU backend (batch 256 × width × density) in the same run as the
@@ -39,6 +40,14 @@ public final class BenchMain {
                                1.0; GEMM in NN, NT, TN at five shapes; 2 forks for the headline benchmarks (FMA peak,
                                GEMM, sparse forward, layer step) and 1 for the rest; 3 × 1 s warm-up, 5 × 1 s
                                measurement. About 1.5 to 2 hours on 2 cores.
+              --backend B      cpu (default) or cuda: the GPU benchmarks (dense GEMM fp32 and TF32, forward,
+                               layer step, masked dW, AdamW, topology update) on the CUDA backend, synchronised
+                               inside every invocation, with cuBLAS SGEMM (fp32, TF32) and cuSPARSE CSR SpMM in the
+                               same run when libcublas/libcusparse (.so.13 or .so.12) load, each checked against our
+                               result first; otherwise they are reported "not available: why". --quick on the GPU:
+                               width 4096, densities 0.1, 0.4, 1.0, GEMM 256x4096x4096 NN and NT, 1 fork. Without a
+                               usable GPU, cuda stops at once with the reasons. (emulated runs the same code on the
+                               CPU emulation of the kernels: it checks the code paths and measures nothing.)
               --include REGEX  only benchmarks whose name (dev.topiary.bench.Bench_NN_Topic.method) matches REGEX,
                                e.g. 'Bench_0[12]' or 'LayerStep'.
               --forks N        JMH forks for every benchmark (overrides the preset).
@@ -86,9 +95,14 @@ public final class BenchMain {
     }
 
     /** Command-line settings. */
-    record Settings(boolean full, String include, Integer forks, Path out) {
+    record Settings(boolean full, String include, Integer forks, Path out, String backend) {
+        boolean gpu() {
+            return !backend.equals("cpu");
+        }
+
         static Settings parse(String[] args) {
             boolean full = false;
+            String backend = "cpu";
             String include = ".*";
             Integer forks = null;
             Path out = Path.of("topiary-bench.json");
@@ -99,13 +113,19 @@ public final class BenchMain {
                     case "--include" -> include = value(args, ++i, "--include");
                     case "--forks" -> forks = Integer.parseInt(value(args, ++i, "--forks"));
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    case "--backend" -> {
+                        backend = value(args, ++i, "--backend");
+                        if (!BenchBackend.NAMES.contains(backend)) {
+                            throw new IllegalArgumentException("--backend " + backend + ": use cpu or cuda");
+                        }
+                    }
                     case "--help", "-h" -> {
                         return null;
                     }
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see --help");
                 }
             }
-            return new Settings(full, include, forks, out);
+            return new Settings(full, include, forks, out, backend);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -117,9 +137,18 @@ public final class BenchMain {
     }
 
     static void run(Settings s, PrintStream out) throws RunnerException, IOException {
+        BenchBackend.checkUsable(s.backend());
         OpenBlas.Result blas = OpenBlas.load();
-        if (!blas.available()) {
+        if (!s.gpu() && !blas.available()) {
             out.println("topiary bench: OpenBLAS baselines skipped: " + String.join("; ", blas.reasons()));
+        }
+        Baselines baselines = Baselines.of(s, blas.available());
+        if (s.gpu()) {
+            out.println("topiary bench: backend " + s.backend() + "; cuBLAS "
+                    + (baselines.cublas().available() ? baselines.cublas().path()
+                    : "not available: " + baselines.cublas().reason()) + "; cuSPARSE "
+                    + (baselines.cusparse().available() ? baselines.cusparse().path()
+                    : "not available: " + baselines.cusparse().reason()));
         }
         String loadBefore = BenchJson.loadAverage();
         long start = System.nanoTime();
@@ -128,21 +157,30 @@ public final class BenchMain {
         Pattern include = Pattern.compile(s.include());
         for (int c = 0; c < CLASSES.size(); c++) {
             Class<?> clazz = CLASSES.get(c);
-            List<String> methods = selected(clazz, include, blas.available());
+            List<String> methods = selected(clazz, include, baselines);
             if (methods.isEmpty()) {
                 continue;
             }
             int forks = s.forks() != null ? s.forks() : s.full() ? (c < HEADLINE ? 2 : 1) : 1;
-            ChainedOptionsBuilder opts = options(clazz, methods, s.full(), forks);
-            settings.add(describe(clazz, methods, s.full(), forks));
+            ChainedOptionsBuilder opts = options(clazz, methods, s, forks);
+            settings.add(describe(clazz, methods, s, forks));
             for (RunResult r : new Runner(opts.build()).run()) {
                 rows.add(BenchRecord.of(r));
             }
         }
-        BenchSummary summary = new BenchSummary(rows);
+        BenchSummary summary = new BenchSummary(rows, s.gpu());
         out.println(summary.text());
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("preset", s.full() ? "full" : "quick");
+        run.put("backend", s.backend());
+        if (s.gpu()) {
+            run.put("device", s.backend().equals("cuda") ? dev.topiary.backend.GpuProbe.probe().device()
+                    : "emulated kernels (a check of the code paths, not a measurement)");
+            run.put("cublas", baselines.cublas().available() ? baselines.cublas().path()
+                    : "not available: " + baselines.cublas().reason());
+            run.put("cusparse", baselines.cusparse().available() ? baselines.cusparse().path()
+                    : "not available: " + baselines.cusparse().reason());
+        }
         run.put("include", s.include());
         run.put("wallSeconds", (System.nanoTime() - start) * 1e-9);
         run.put("loadAverageBefore", loadBefore);
@@ -152,12 +190,41 @@ public final class BenchMain {
         out.println("results written to " + s.out().toAbsolutePath());
     }
 
-    /** The @Benchmark methods of a class whose full names match, minus OpenBLAS's when it is missing. */
-    static List<String> selected(Class<?> clazz, Pattern include, boolean openBlas) {
+    /**
+     * Which baselines can run: OpenBLAS on the CPU backend; our TF32 kernel, cuBLAS and cuSPARSE on the GPU ones
+     * (the vendor libraries only where they load; on the emulated kernels never).
+     */
+    record Baselines(boolean gpu, boolean openBlas, VendorGpu.Loaded cublas, VendorGpu.Loaded cusparse) {
+        static Baselines of(Settings s, boolean openBlas) {
+            VendorGpu.Loaded none = new VendorGpu.Loaded(null, "", "needs the CUDA backend");
+            boolean cuda = s.backend().equals("cuda");
+            return new Baselines(s.gpu(), openBlas, cuda ? VendorGpu.cublas() : none,
+                    cuda ? VendorGpu.cusparse() : none);
+        }
+
+        boolean runs(Class<?> clazz, String method) {
+            if (gpu && GPU_SKIPS.contains(clazz)) {
+                return false;
+            }
+            return switch (method) {
+                case "openblas" -> !gpu && openBlas;
+                case "oursTf32" -> gpu;
+                case "cublas", "cublasTf32" -> cublas.available();
+                case "cusparse" -> cusparse.available();
+                default -> true;
+            };
+        }
+    }
+
+    /** CPU-only benchmarks: the Vector API FMA peak, and the whole-agent update (its networks live on the CPU). */
+    static final List<Class<?>> GPU_SKIPS = List.of(Bench_00_FmaPeak.class, Bench_20_NetworkTopology.class);
+
+    /** The @Benchmark methods of a class whose full names match, minus the baselines that cannot run here. */
+    static List<String> selected(Class<?> clazz, Pattern include, Baselines baselines) {
         List<String> out = new ArrayList<>();
         for (Method m : clazz.getDeclaredMethods()) {
             if (m.isAnnotationPresent(Benchmark.class) && include.matcher(clazz.getName() + "." + m.getName()).find()
-                    && (openBlas || !m.getName().equals("openblas"))) {
+                    && baselines.runs(clazz, m.getName())) {
                 out.add(m.getName());
             }
         }
@@ -165,14 +232,35 @@ public final class BenchMain {
         return out;
     }
 
-    private static ChainedOptionsBuilder options(Class<?> clazz, List<String> methods, boolean full, int forks) {
+    private static ChainedOptionsBuilder options(Class<?> clazz, List<String> methods, Settings s, int forks) {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(Pattern.quote(clazz.getName()) + "\\.(" + String.join("|", methods) + ")$")
                 .forks(forks)
                 .shouldFailOnError(false);
-        if (full) {
+        if (s.gpu()) {
+            o.jvmArgsAppend(forkProperties(s.backend()));
+        }
+        if (s.full()) {
             return o.warmupIterations(3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+        }
+        if (s.backend().equals("emulated")) {
+            // The emulated kernels run every CUDA thread on the CPU: the smallest grid, to check code paths only.
+            return o.warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
+                    .measurementIterations(1).measurementTime(TimeValue.milliseconds(100))
+                    .param("width", "256").param("density", "0.1", "1.0")
+                    .param("shape", "256x256x256").param("trans", "NT");
+        }
+        if (s.gpu()) {
+            // GPU ops take micro- to milliseconds: 0.3 s iterations are hundreds of invocations each.
+            o.warmupIterations(2).warmupTime(TimeValue.milliseconds(300))
+                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(300))
+                    .param("width", "4096")
+                    .param("density", "0.1", "0.4", "1.0");
+            if (clazz == Bench_01_DenseGemm.class) {
+                o.param("shape", "256x4096x4096").param("trans", "NN", "NT");
+            }
+            return o;
         }
         o.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                 .measurementIterations(3).measurementTime(TimeValue.milliseconds(500))
@@ -184,15 +272,31 @@ public final class BenchMain {
         return o;
     }
 
-    private static Map<String, Object> describe(Class<?> clazz, List<String> methods, boolean full, int forks) {
+    /** The backend, and the settings it needs, for every fork (JMH forks inherit neither). */
+    static String[] forkProperties(String backend) {
+        List<String> props = new ArrayList<>();
+        props.add("-D" + BenchBackend.PROPERTY + "=" + backend);
+        for (String p : List.of(dev.topiary.backend.kernel.EmuDevice.LIBRARY_PROPERTY, "topiary.cuda.lib",
+                "topiary.cuda.syncEachLaunch")) {
+            if (System.getProperty(p) != null) {
+                props.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        return props.toArray(String[]::new);
+    }
+
+    private static Map<String, Object> describe(Class<?> clazz, List<String> methods, Settings s, int forks) {
+        boolean full = s.full();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("class", clazz.getSimpleName());
         m.put("methods", methods);
         m.put("forks", forks);
-        m.put("warmup", full ? "3 × 1 s" : "2 × 0.5 s");
-        m.put("measurement", full ? "5 × 1 s" : "3 × 0.5 s");
+        m.put("warmup", full ? "3 × 1 s" : s.gpu() ? "2 × 0.3 s" : "2 × 0.5 s");
+        m.put("measurement", full ? "5 × 1 s" : s.gpu() ? "3 × 0.3 s" : "3 × 0.5 s");
         m.put("mode", "average time per op");
         m.put("params", full ? "annotation defaults (full grid)"
+                : s.gpu() ? (clazz == Bench_01_DenseGemm.class ? "shape 256x4096x4096; trans NN, NT"
+                : "width 4096; density 0.1, 0.4, 1.0")
                 : clazz == Bench_01_DenseGemm.class ? "shape 256x1024x1024, 256x4096x4096; trans NN, NT"
                 : "width 1024; density 0.1, 0.4, 1.0");
         return m;

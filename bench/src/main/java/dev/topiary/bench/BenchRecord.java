@@ -70,7 +70,8 @@ record BenchRecord(String clazz, String method, Map<String, String> params, int 
     }
 
     String layout() {
-        return params.getOrDefault("layout", method.equals("openblas") ? "OPENBLAS" : "DENSE");
+        return params.getOrDefault("layout", method.equals("openblas") ? "OPENBLAS"
+                : method.equals("cusparse") ? "CUSPARSE" : "DENSE");
     }
 
     /** Weights a layer of this record holds active. */
@@ -101,7 +102,7 @@ record BenchRecord(String clazz, String method, Map<String, String> params, int 
         }
         int w = Integer.parseInt(p.get("width"));
         double dense = 2.0 * batch * w * (double) w * products;
-        boolean sparse = p.containsKey("density") && p.containsKey("layout");
+        boolean sparse = p.containsKey("density") && (p.containsKey("layout") || method.equals("cusparse"));
         double actual = sparse ? 2.0 * batch * nnz(w, Double.parseDouble(p.get("density"))) * products : dense;
         return new double[] {dense, actual};
     }

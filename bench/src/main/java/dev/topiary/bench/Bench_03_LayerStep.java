@@ -31,12 +31,14 @@ public class Bench_03_LayerStep {
     @Benchmark
     public Tensor sparse(SparseLayerState s) {
         s.f.trainingStep();
+        s.f.backend.sync();
         return s.f.y;
     }
 
     @Benchmark
     public Tensor dense(DenseLayerState d) {
         d.f.trainingStep();
+        d.f.backend.sync();
         return d.f.y;
     }
 }

@@ -30,12 +30,14 @@ public class Bench_04_WeightGradient {
     @Benchmark
     public Tensor sparse(SparseLayerState s) {
         s.f.backend.sparse().backwardWeight(s.f.dy, s.f.x, s.f.w, 0f, s.f.dw);
+        s.f.backend.sync();
         return s.f.dw;
     }
 
     @Benchmark
     public Tensor dense(DenseLayerState d) {
         d.f.backend.sparse().backwardWeight(d.f.dy, d.f.x, d.f.w, 0f, d.f.dw);
+        d.f.backend.sync();
         return d.f.dw;
     }
 }

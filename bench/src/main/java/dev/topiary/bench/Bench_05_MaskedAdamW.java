@@ -29,12 +29,14 @@ public class Bench_05_MaskedAdamW {
     @Benchmark
     public Tensor sparse(SparseLayerState s) {
         s.f.backend.optim().adamW(s.f.w.values(), s.f.dw, s.f.m, s.f.v, s.f.adamMask(), LayerFixture.HP, s.f.step);
+        s.f.backend.sync();
         return s.f.w.values();
     }
 
     @Benchmark
     public Tensor dense(DenseLayerState d) {
         d.f.backend.optim().adamW(d.f.w.values(), d.f.dw, d.f.m, d.f.v, null, LayerFixture.HP, d.f.step);
+        d.f.backend.sync();
         return d.f.w.values();
     }
 }

@@ -89,6 +89,7 @@ public class Bench_06_TopologyUpdate {
         if (compact) {
             b.sparse().compact(values, mask, f.nnz, f.w, new Tensor[] {m, v}, new Tensor[] {f.m, f.v});
         }
+        b.sync();
         return mask;
     }
 
@@ -96,6 +97,7 @@ public class Bench_06_TopologyUpdate {
     @Benchmark
     public Tensor denseGradient(DenseLayerState d) {
         d.f.backend.sparse().denseWeightGrad(d.f.dy, d.f.x, d.f.dw);
+        d.f.backend.sync();
         return d.f.dw;
     }
 }

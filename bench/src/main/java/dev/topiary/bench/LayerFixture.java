@@ -6,12 +6,11 @@ import dev.topiary.backend.SparseWeight;
 import dev.topiary.backend.SparseWeight.Layout;
 import dev.topiary.backend.Tensor;
 import dev.topiary.backend.TensorArena;
-import dev.topiary.backend.cpu.CpuBackend;
 
 import java.util.SplittableRandom;
 
 /**
- * One square layer of the benchmark grid on the CPU backend: a weight of {@code width × width} at a given density and
+ * One square layer of the benchmark grid on the benchmarks' backend ({@link BenchBackend}): a weight of {@code width × width} at a given density and
  * layout, a batch of inputs and output gradients, a gradient and AdamW moments aligned with the weight, and the
  * dense view (values and mask) the topology ops work on. Built once per trial, outside any measurement.
  */
@@ -42,7 +41,7 @@ final class LayerFixture implements AutoCloseable {
     final Tensor denseV;
 
     LayerFixture(Layout layout, int width, double density) {
-        this.backend = new CpuBackend();
+        this.backend = BenchBackend.open();
         this.arena = backend.newArena();
         this.layout = layout;
         this.width = width;

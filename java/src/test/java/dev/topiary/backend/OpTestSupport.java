@@ -1,6 +1,5 @@
 package dev.topiary.backend;
 
-import dev.topiary.backend.kernel.KernelBackend;
 import org.junit.jupiter.params.provider.Arguments;
 
 import java.util.Arrays;
@@ -103,15 +102,17 @@ final class OpTestSupport {
 
     /**
      * Whether a shape is checked on a backend. The emulated kernels run each CUDA thread as a fiber (far slower under
-     * AddressSanitizer), so kernel backends skip the largest shapes: 257×257 already spans many blocks, row groups
+     * AddressSanitizer), so they skip the largest shapes (as do kernel backends under compute-sanitizer, see
+     * {@link Parity#reducedSizes}): 257×257 already spans many blocks, row groups
      * and column chunks, and the small awkward shapes stay. Under AddressSanitizer tall inputs (more than 257 rows,
      * a warp per row) are skipped too.
      */
     static boolean checksShape(Backend b, int rows, int cols) {
-        if (!(b instanceof KernelBackend)) {
+        if (!Parity.reducedSizes(b)) {
             return true;
         }
-        return (long) rows * cols <= KERNEL_MAX_ELEMENTS && (!Parity.ASAN || rows <= KERNEL_ASAN_MAX_ROWS);
+        return (long) rows * cols <= KERNEL_MAX_ELEMENTS
+                && (!(Parity.ASAN || Parity.SMALL) || rows <= KERNEL_ASAN_MAX_ROWS);
     }
 
     /** Uniform values kept at least {@code gap} away from 0 (for kinks and divisions). */

@@ -2,6 +2,7 @@ package dev.topiary.backend;
 
 import dev.topiary.backend.cpu.CpuBackend;
 import dev.topiary.backend.cuda.CudaSupport;
+import dev.topiary.backend.kernel.EmuDevice;
 import dev.topiary.backend.kernel.KernelBackend;
 import dev.topiary.backend.ref.ReferenceBackend;
 
@@ -37,20 +38,78 @@ public final class Parity {
      */
     public static final boolean ASAN = Boolean.getBoolean("topiary.emu.asan");
 
+    /**
+     * Which backends to check, when {@code -Dtopiary.parity.backends} names them (a comma list of {@code cpu},
+     * {@code emu}, {@code cuda}). {@code ci/gpu-check.sh} asks for {@code cuda} alone: then a GPU that cannot be used
+     * fails every parity test with the probe's reasons instead of letting the suite pass on the CPU.
+     */
+    public static final String BACKENDS_PROPERTY = "topiary.parity.backends";
+
+    /**
+     * True when the kernel backends run under {@code compute-sanitizer} ({@code -Dtopiary.parity.small=true}): they
+     * are then checked at the small sizes the emulated kernels use, since the sanitizer slows every kernel tenfold
+     * or more.
+     */
+    public static final boolean SMALL = Boolean.getBoolean("topiary.parity.small");
+
     static {
-        if (!ASAN) {
-            // The CPU backend stays first: some tests take candidates().get(0) as "the CPU backend".
-            CANDIDATES.add(new CpuBackend());
-            CANDIDATES.add(new CpuBackend(1));
+        String requested = System.getProperty(BACKENDS_PROPERTY, "").trim();
+        if (!requested.isEmpty()) {
+            addRequested(requested);
+        } else {
+            if (!ASAN) {
+                // The CPU backend stays first: some tests take candidates().get(0) as "the CPU backend".
+                CANDIDATES.add(new CpuBackend());
+                CANDIDATES.add(new CpuBackend(1));
+            }
+            if (ASAN || Boolean.parseBoolean(System.getProperty("topiary.parity.emu", "false"))) {
+                addEmulated();
+            }
+            if (GpuProbe.probe().available()) {
+                addCuda();
+            }
         }
-        if (ASAN || Boolean.parseBoolean(System.getProperty("topiary.parity.emu", "false"))) {
-            // Two block sizes, so a kernel that silently assumes one is caught.
-            CANDIDATES.add(KernelBackend.emulated(64));
-            CANDIDATES.add(KernelBackend.emulated(256));
+    }
+
+    /** Two block sizes per kernel backend, so a kernel that silently assumes one is caught. */
+    private static void addEmulated() {
+        CANDIDATES.add(KernelBackend.emulated(64));
+        CANDIDATES.add(KernelBackend.emulated(256));
+    }
+
+    private static void addCuda() {
+        CANDIDATES.add(CudaSupport.open(0, 64));
+        CANDIDATES.add(CudaSupport.open(0, 256));
+    }
+
+    private static void addRequested(String requested) {
+        for (String name : requested.split(",")) {
+            switch (name.trim()) {
+                case "cpu" -> {
+                    CANDIDATES.add(new CpuBackend());
+                    CANDIDATES.add(new CpuBackend(1));
+                }
+                case "emu" -> addEmulated();
+                case "cuda" -> {
+                    GpuProbe.Result gpu = GpuProbe.probe();
+                    if (!gpu.available()) {
+                        throw new IllegalStateException("-D" + BACKENDS_PROPERTY + " asks for cuda but no GPU is "
+                                + "usable: " + String.join("; ", gpu.reasons()));
+                    }
+                    addCuda();
+                }
+                default -> throw new IllegalArgumentException("-D" + BACKENDS_PROPERTY + ": unknown backend '"
+                        + name.trim() + "'; use a comma list of cpu, emu, cuda");
+            }
         }
-        if (GpuProbe.probe().available()) {
-            CANDIDATES.add(CudaSupport.open(0));
-        }
+    }
+
+    /**
+     * Whether tests should spare {@code b} their largest inputs and longest loops: the emulated kernels (each CUDA
+     * thread a fiber on the CPU), and every kernel backend under compute-sanitizer. CUDA on its own runs everything.
+     */
+    public static boolean reducedSizes(Backend b) {
+        return b instanceof KernelBackend k && (SMALL || k.device() instanceof EmuDevice);
     }
 
     private Parity() {
@@ -62,7 +121,8 @@ public final class Parity {
 
     /**
      * The backends checked against the reference: the CPU backend with all cores and with one thread, the emulated
-     * kernels at two block sizes, and CUDA where a GPU is usable.
+     * kernels at two block sizes, and CUDA at two block sizes where a GPU is usable (or those named by
+     * {@value #BACKENDS_PROPERTY}).
      */
     public static List<Backend> candidates() {
         return CANDIDATES;

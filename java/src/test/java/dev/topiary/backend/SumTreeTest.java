@@ -42,7 +42,7 @@ class SumTreeTest {
             u[1] = Math.nextDown(1f);
             double[] expected = run(Parity.reference(), capacity, idx, w, u);
             for (Backend b : Parity.candidates()) {
-                if (capacity > 10_000 && b instanceof KernelBackend) {
+                if (capacity > 10_000 && Parity.reducedSizes(b)) {
                     continue; // too slow emulated; capacity 1000 already takes every path of the kernels
                 }
                 Parity.assertExact(b.description() + " capacity " + capacity + " seed " + seed, expected,
@@ -185,7 +185,7 @@ class SumTreeTest {
             int[] i = new int[batch];
             float[] w = new float[batch];
             // Emulated kernels (the first candidate under AddressSanitizer) run 50 of the thousand rounds.
-            int rounds = b instanceof KernelBackend ? 50 : 1000;
+            int rounds = Parity.reducedSizes(b) ? 50 : 1000;
             for (int round = 0; round < rounds; round++) {
                 for (int j = 0; j < batch; j++) {
                     i[j] = r.nextInt(capacity);

@@ -1,6 +1,5 @@
 package dev.topiary.backend;
 
-import dev.topiary.backend.kernel.KernelBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 class TopologyParityTest {
     private static final int[][] SHAPES = {{1, 1}, {7, 31}, {61, 300}, {257, 1000}};
     /**
-     * Inputs above this size are skipped by kernel backends (the emulated kernels are slow); 61×300 still gives them
-     * several blocks per selection pass.
+     * Inputs above this size are skipped by the emulated kernels (slow; see Parity.reducedSizes); 61×300 still gives
+     * them several blocks per selection pass.
      */
     private static final int KERNEL_LIMIT = 100_000;
     private static final double[] DENSITIES = {0.0, -1.0, 0.05, 0.4, 1.0};
@@ -148,9 +147,9 @@ class TopologyParityTest {
         return all;
     }
 
-    /** The candidates checked at size {@code n}: all of them, but no kernel backend above {@link #KERNEL_LIMIT}. */
+    /** The candidates checked at size {@code n}: all of them, but no emulated kernels above {@link #KERNEL_LIMIT}. */
     private static List<Backend> checked(int n) {
-        return Parity.candidates().stream().filter(b -> n <= KERNEL_LIMIT || !(b instanceof KernelBackend)).toList();
+        return Parity.candidates().stream().filter(b -> n <= KERNEL_LIMIT || !Parity.reducedSizes(b)).toList();
     }
 
     private static double[] concat(double[]... parts) {

@@ -277,7 +277,7 @@ class TopologyTest {
             for (int[] shape : shapes) {
                 for (double density : densities) {
                     // Emulated kernels run a twentieth of the cycles: each costs them far more than the CPU.
-                    int cycles = (shape[0] * shape[1] > 10_000 ? 40 : 200) / (b instanceof KernelBackend ? 20 : 1);
+                    int cycles = (shape[0] * shape[1] > 10_000 ? 40 : 200) / (Parity.reducedSizes(b) ? 20 : 1);
                     cycle(b, r, shape[0], shape[1], density, cycles, seed);
                 }
             }

@@ -38,11 +38,20 @@ public final class CudaDevice implements Device {
 
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
-    private final CUstream stream = new CUstream();
+    private final Stream stream = new Stream();
     private final List<CUmodule> modules = new ArrayList<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final DevicePool pool;
     private final String description;
+    /** The thread this device last made its context current on (the driver's current context is per thread). */
+    private Thread boundTo;
+
+    /** A stream whose driver handle can be read, for vendor libraries that must queue on it (the baselines). */
+    private static final class Stream extends CUstream {
+        long handle() {
+            return getNativePointer();
+        }
+    }
 
     private CudaDevice(int ordinal, KernelImage image) {
         JCudaDriver.setExceptionsEnabled(true);
@@ -50,6 +59,7 @@ public final class CudaDevice implements Device {
         cuDeviceGet(device, ordinal);
         cuDevicePrimaryCtxRetain(context, device);
         cuCtxSetCurrent(context);
+        boundTo = Thread.currentThread();
         cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
         this.description = describe(device) + ", kernels from CUDA " + image.toolkit() + " (image " + image.hash() + ")";
         loadModules(image);
@@ -121,8 +131,42 @@ public final class CudaDevice implements Device {
         return description;
     }
 
+    /**
+     * Makes this device's context current on the calling thread: JMH runs a benchmark's setup and iterations on its
+     * own worker threads, which need not be the thread that opened the device. A field compare while the thread
+     * stays the same.
+     */
+    private void bind() {
+        Thread t = Thread.currentThread();
+        if (t != boundTo) {
+            cuCtxSetCurrent(context);
+            boundTo = t;
+        }
+    }
+
+    /** Whether the loaded kernel image holds {@code kernelName} (checked by the GPU tests for every declared kernel). */
+    public boolean hasKernel(String kernelName) {
+        bind();
+        try {
+            function(kernelName);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The driver handle ({@code CUstream}, the same as a runtime {@code cudaStream_t}) of the stream every launch and
+     * copy of this device is queued on, so that a vendor library called through FFM (cuBLAS, cuSPARSE: benchmark
+     * baselines only) runs in the same order and {@link #sync()} waits for it too.
+     */
+    public long streamHandle() {
+        return stream.handle();
+    }
+
     @Override
     public long alloc(long bytes) {
+        bind();
         long p = pool.take(bytes);
         memsetZero(p, bytes);
         return p;
@@ -130,6 +174,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public void free(long ptr) {
+        bind();
         pool.give(ptr);
     }
 
@@ -140,6 +185,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public void copyToDevice(MemorySegment host, long dst, long bytes) {
+        bind();
         cuStreamSynchronize(stream);
         if (host.isNative()) {
             cuMemcpyHtoD(DevicePointer.at(dst), Pointer.to(host.asByteBuffer()), bytes);
@@ -155,6 +201,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public void copyToHost(long src, MemorySegment host, long bytes) {
+        bind();
         cuStreamSynchronize(stream);
         if (host.isNative()) {
             cuMemcpyDtoH(Pointer.to(host.asByteBuffer()), DevicePointer.at(src), bytes);
@@ -169,16 +216,19 @@ public final class CudaDevice implements Device {
 
     @Override
     public void copyOnDevice(long src, long dst, long bytes) {
+        bind();
         cuMemcpyDtoDAsync(DevicePointer.at(dst), DevicePointer.at(src), bytes, stream);
     }
 
     @Override
     public void memsetZero(long ptr, long bytes) {
+        bind();
         cuMemsetD8Async(DevicePointer.at(ptr), (byte) 0, bytes, stream);
     }
 
     @Override
     public void launch(Kernel kernel, Launch l, Object... args) {
+        bind();
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             ArgType t = kernel.args().get(i);
@@ -202,6 +252,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public void sync() {
+        bind();
         try {
             cuStreamSynchronize(stream);
         } catch (CudaException e) {
@@ -212,6 +263,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public void close() {
+        bind();
         sync();
         pool.close();
         for (CUmodule m : modules) {

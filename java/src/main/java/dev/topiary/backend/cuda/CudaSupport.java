@@ -45,7 +45,12 @@ public final class CudaSupport {
 
     /** Opens the CUDA backend on GPU {@code ordinal}. */
     public static KernelBackend open(int ordinal) {
-        return new KernelBackend("cuda", CudaDevice.open(ordinal), 256, 0.3);
+        return open(ordinal, 256);
+    }
+
+    /** Opens the CUDA backend on GPU {@code ordinal} with {@code blockSize} threads per one-dimensional block. */
+    public static KernelBackend open(int ordinal, int blockSize) {
+        return new KernelBackend("cuda", CudaDevice.open(ordinal), blockSize, 0.3);
     }
 
     static String explainDriverFailure(Throwable t) {

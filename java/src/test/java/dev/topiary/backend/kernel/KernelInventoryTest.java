@@ -26,10 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * inventory below is the list of kernels; adding or removing one means updating it on purpose.
  */
 @Tag("emu")
-class KernelInventoryTest {
+public class KernelInventoryTest {
 
     /** Every kernel, by family file. */
-    static final Map<String, List<String>> INVENTORY = Map.ofEntries(
+    public static final Map<String, List<String>> INVENTORY = Map.ofEntries(
             Map.entry("elementwise.cu", List.of("ew_fill", "ew_copy", "ew_axpby", "ew_affine", "ew_binary", "ew_unary",
                     "ew_clamp", "ew_copy_cols", "ew_gather_rows", "ew_scatter_claim", "ew_scatter_rows")),
             Map.entry("gemm.cu", List.of("sgemm_nn_128", "sgemm_nt_128", "sgemm_tn_128", "sgemm_tt_128", "sgemm_nn_64",

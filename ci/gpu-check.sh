@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Topiary's GPU check, for a GPU machine with no Java, no Maven and no network (see ../shared/docs/gpu.md). Runs
+# from the repository root with the bundle that ci/gpu-bundle.sh made on a development machine:
+#   1. the machine: nvidia-smi (card, driver, clocks), uname, the bundle's commit and kernel image;
+#   2. the parity suite (every kernel against the float64 reference, awkward sizes, fresh random inputs) on the
+#      CUDA backend alone, at two block sizes, through the JUnit console launcher;
+#   3. the same suite at small sizes under compute-sanitizer memcheck and racecheck, when the tool is there;
+#   4. the GPU benchmarks (topiary bench --backend cuda): --quick is width 4096, densities 0.1, 0.4, 1.0, one fork;
+#      cuBLAS/cuSPARSE baselines in the same run when their libraries load, and the same through PyTorch;
+#   5. a short MR.Q training run on the GPU (updates/s);
+#   6. a summary table, printed last and kept in summary.txt.
+# Default run: under 10 minutes (each step has a time limit, together 585 s; a step stopped at its limit is reported
+# INCOMPLETE, never PASS). --full: the whole benchmark grid (an hour or more) and longer sanitizer limits.
+#
+# usage: ci/gpu-check.sh [--full] [--bundle DIR] [--self-test] [RESULTS_DIR]
+#   RESULTS_DIR  default $OUT, else gpu-results/. At most 8 files go there: summary.txt, env.txt, parity.log,
+#                sanitizer.log, bench.txt, bench.json, train.log, reports.tar.gz (JUnit XML, full sanitizer logs).
+#   --self-test  for a machine without a GPU: the parity suite on the CPU backend (a few classes), to check that the
+#                bundle and this script work; it measures nothing and the GPU steps report why they did not run.
+# Exit status: 0 when the parity suite passed and the sanitizers found nothing; 1 otherwise.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+full=0
+self_test=0
+bundle=gpu-bundle
+res=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --full) full=1 ;;
+    --self-test) self_test=1 ;;
+    --bundle) bundle=${2:?--bundle needs a folder}; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -*) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) res=$1 ;;
+  esac
+  shift
+done
+res=${res:-${OUT:-gpu-results}}
+mkdir -p "$res"
+res=$(cd "$res" && pwd)
+[ -f "$bundle/runtime.tar.xz" ] && [ -d "$bundle/lib" ] \
+  || { echo "gpu-check: no bundle in $bundle/: run ci/gpu-bundle.sh on a development machine first" >&2; exit 2; }
+bundle=$(cd "$bundle" && pwd)
+work=$(mktemp -d /tmp/topiary-gpu.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/tmp" "$work/reports"
+
+# Time limits in seconds (environment overrides); by default they add up to under 10 minutes.
+san_limit=${TOPIARY_SANITIZER_LIMIT:-$([ $full = 1 ] && echo 1200 || echo 80)}
+parity_limit=${TOPIARY_PARITY_LIMIT:-140}
+bench_limit=${TOPIARY_BENCH_LIMIT:-$([ $full = 1 ] && echo 14400 || echo 200)}
+torch_limit=${TOPIARY_TORCH_LIMIT:-$([ $full = 1 ] && echo 600 || echo 45)}
+train_limit=${TOPIARY_TRAIN_LIMIT:-40}
+
+summary=()
+note() { summary+=("$1"); }
+say() { echo "== $*"; }
+
+# --- 1. the machine ---------------------------------------------------------------------------------------------
+say "the machine"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "uname: $(uname -a)"
+  echo "cpus: $(nproc)"
+  echo; echo "--- bundle ($bundle/BUNDLE.txt)"; cat "$bundle/BUNDLE.txt" 2>/dev/null
+  echo; echo "--- nvidia-smi"; nvidia-smi 2>&1
+  echo; echo "--- nvidia-smi -q -d CLOCK"; nvidia-smi -q -d CLOCK 2>&1
+  echo; echo "--- nvcc"; (nvcc --version || /usr/local/cuda/bin/nvcc --version) 2>&1
+  echo; echo "--- compute-sanitizer"; (compute-sanitizer --version || /usr/local/cuda/bin/compute-sanitizer --version) 2>&1
+} >"$res/env.txt"
+card=$(nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>/dev/null | head -1)
+note "card, driver, memory, cc: ${card:-no nvidia-smi answer (no GPU driver?)}"
+note "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); bundle $(grep -m1 '^commit=' "$bundle/BUNDLE.txt" | cut -d= -f2-)"
+note "kernels: CUDA $(grep -m1 '^kernels.toolkit=' "$bundle/BUNDLE.txt" | cut -d= -f2), image $(grep -m1 '^kernels.image_sha256=' "$bundle/BUNDLE.txt" | cut -d= -f2)"
+
+# --- the runtime and class path ---------------------------------------------------------------------------------
+if command -v xz >/dev/null 2>&1; then
+  tar -C "$work" -xJf "$bundle/runtime.tar.xz"
+else
+  python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$bundle/runtime.tar.xz" "$work"
+fi
+JAVA=$work/jre/bin/java
+"$JAVA" -version >>"$res/env.txt" 2>&1 || { echo "gpu-check: the bundled Java runtime does not start" >&2; exit 1; }
+launcher=$(ls "$bundle"/lib/junit-platform-console-standalone-*.jar)
+cp=$(ls "$bundle"/lib/*.jar | grep -v junit-platform-console-standalone | paste -sd: -)
+flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$work/tmp")
+# cuBLAS/cuSPARSE for the baselines, wherever CUDA keeps them.
+for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
+  [ -d "$d" ] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
+
+if [ $self_test = 1 ]; then
+  backends=cpu
+  selection=(--select-class dev.topiary.backend.OptimParityTest --select-class dev.topiary.backend.TopologyParityTest
+             --select-class dev.topiary.backend.cuda.CudaBackendTest)
+else
+  backends=cuda
+  selection=(--select-package dev.topiary.backend --include-tag emu --include-tag gpu
+             --exclude-classname '.*KernelInventoryTest')
+fi
+
+# The command that runs the selected tests in one JVM, into the array cmd: $1 = report folder, then JVM options.
+junit_cmd() {
+  local name=$1; shift
+  cmd=("$JAVA" "${flags[@]}" -Dtopiary.parity.backends=$backends "$@" -jar "$launcher" execute
+       --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests --exclude-engine junit-vintage --class-path "$cp" "${selection[@]}"
+       --reports-dir "$work/reports/$name")
+}
+
+# Pulls the console launcher's counts out of its log: "N ok, N failed, N aborted, N skipped".
+counts() {
+  local f=$1 ok failed aborted skipped
+  ok=$(grep -Eo '[0-9]+ tests successful' "$f" | tail -1 | cut -d' ' -f1)
+  failed=$(grep -Eo '[0-9]+ tests failed' "$f" | tail -1 | cut -d' ' -f1)
+  aborted=$(grep -Eo '[0-9]+ tests aborted' "$f" | tail -1 | cut -d' ' -f1)
+  skipped=$(grep -Eo '[0-9]+ tests skipped' "$f" | tail -1 | cut -d' ' -f1)
+  echo "${ok:-?} passed, ${failed:-?} failed, ${aborted:-?} aborted, ${skipped:-?} skipped"
+}
+
+status=0
+
+# --- 2. the parity suite on CUDA --------------------------------------------------------------------------------
+say "parity suite on the $backends backend (limit ${parity_limit}s)"
+t0=$(date +%s)
+junit_cmd parity
+timeout --kill-after=10 "$parity_limit" "${cmd[@]}" >"$res/parity.log" 2>&1
+rc=$?
+line="parity ($backends$([ $backends = cuda ] && echo ', block sizes 64 and 256')): $(counts "$res/parity.log") in $(( $(date +%s) - t0 )) s"
+case $rc in
+  0) note "PASS  $line" ;;
+  124|137) note "FAIL  $line: stopped at the ${parity_limit}s limit"; status=1 ;;
+  *) note "FAIL  $line (exit $rc; see parity.log)"; status=1 ;;
+esac
+tail -n 30 "$res/parity.log"
+
+# --- 3. compute-sanitizer ---------------------------------------------------------------------------------------
+sanitizer=$(command -v compute-sanitizer || { [ -x /usr/local/cuda/bin/compute-sanitizer ] && echo /usr/local/cuda/bin/compute-sanitizer; } || true)
+: >"$res/sanitizer.log"
+if [ $self_test = 1 ]; then
+  note "SKIP  compute-sanitizer: --self-test runs no GPU code"
+elif [ -z "$sanitizer" ]; then
+  note "SKIP  compute-sanitizer is not on this machine: memcheck and racecheck were not run"
+  echo "compute-sanitizer not found (PATH, /usr/local/cuda/bin): memcheck and racecheck not run" >>"$res/sanitizer.log"
+else
+  for tool in memcheck racecheck; do
+    say "parity suite at small sizes under compute-sanitizer --tool $tool (limit ${san_limit}s)"
+    t0=$(date +%s)
+    junit_cmd "$tool" -Dtopiary.parity.small=true
+    timeout --kill-after=10 "$san_limit" "$sanitizer" --tool "$tool" --error-exitcode 86 --print-limit 100 \
+      --log-file "$work/reports/$tool-sanitizer.log" "${cmd[@]}" >"$work/reports/$tool-junit.log" 2>&1
+    rc=$?
+    verdict=$(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$work/reports/$tool-sanitizer.log" 2>/dev/null | tail -1 | sed 's/^=* *//')
+    {
+      echo "=== $tool: exit $rc, $(( $(date +%s) - t0 )) s: ${verdict:-no summary line}"
+      grep -v '^========= *$' "$work/reports/$tool-sanitizer.log" 2>/dev/null | head -n 200
+      echo "--- tests under $tool: $(counts "$work/reports/$tool-junit.log")"
+    } >>"$res/sanitizer.log"
+    line="$tool (small sizes): ${verdict:-no summary} ; tests $(counts "$work/reports/$tool-junit.log") in $(( $(date +%s) - t0 )) s"
+    case $rc in
+      0) note "PASS  $line" ;;
+      124|137) note "INCOMPLETE  $line: stopped at the ${san_limit}s limit (raise TOPIARY_SANITIZER_LIMIT)"; status=1 ;;
+      86) note "FAIL  $line: the sanitizer reported errors (sanitizer.log)"; status=1 ;;
+      *) note "FAIL  $line (exit $rc: failing tests under the sanitizer; sanitizer.log, reports.tar.gz)"; status=1 ;;
+    esac
+  done
+fi
+
+# --- 4. the GPU benchmarks --------------------------------------------------------------------------------------
+preset=$([ $full = 1 ] && echo --full || echo --quick)
+say "benchmarks: topiary bench --backend cuda $preset (limit ${bench_limit}s)"
+t0=$(date +%s)
+timeout --kill-after=10 "$bench_limit" "$JAVA" "${flags[@]}" -cp "$cp" dev.topiary.cli.Main bench --backend cuda \
+  "$preset" --out "$res/bench.json" >"$res/bench.txt" 2>&1
+rc=$?
+case $rc in
+  0) note "DONE  benchmarks $preset in $(( $(date +%s) - t0 )) s: bench.txt, bench.json" ;;
+  124|137) note "INCOMPLETE  benchmarks: stopped at the ${bench_limit}s limit" ;;
+  *) note "FAIL  benchmarks (exit $rc): $(grep -m1 'topiary bench:' "$res/bench.txt" | cut -c1-300)" ;;
+esac
+while read -r l; do note "      $l"; done < <(grep -m1 'topiary bench: backend' "$res/bench.txt" | cut -c1-400)
+
+# The same ceilings through PyTorch, on the same card in the same run (reports/torch-baselines.json).
+if [ $self_test = 0 ] && command -v python3 >/dev/null 2>&1; then
+  say "vendor baselines through PyTorch (limit ${torch_limit}s)"
+  echo >>"$res/bench.txt"
+  PYTHONUNBUFFERED=1 timeout --kill-after=10 "$torch_limit" python3 ci/gpu_torch_baselines.py $([ $full = 1 ] && echo --full) \
+    "$work/reports/torch-baselines.json" >>"$res/bench.txt" 2>&1 \
+    || note "FAIL  PyTorch baselines (exit $?; the end of bench.txt says why)"
+  while read -r l; do note "      $l"; done < <(grep -m1 '^torch baselines: not available' "$res/bench.txt")
+fi
+
+# --- 5. a short training run ------------------------------------------------------------------------------------
+say "training: MR.Q with MST on Pendulum-v1, --backend cuda (limit ${train_limit}s)"
+t0=$(date +%s)
+(cd "$work" && timeout --kill-after=10 "$train_limit" "$JAVA" "${flags[@]}" -cp "$cp" dev.topiary.cli.Main train \
+  --backend cuda --quick --out "$work/run") >"$res/train.log" 2>&1
+rc=$?
+speed=$(grep -Eo '[0-9.]+ updates/s' "$res/train.log" | tail -1)
+case $rc in
+  0) note "DONE  training --quick in $(( $(date +%s) - t0 )) s, last ${speed:-? updates/s}" ;;
+  124|137) note "PART  training stopped at the ${train_limit}s limit, last ${speed:-? updates/s}" ;;
+  *) note "FAIL  training (exit $rc): $(grep -m1 -E 'topiary|Exception' "$res/train.log" | cut -c1-300)" ;;
+esac
+
+# --- 6. the results ---------------------------------------------------------------------------------------------
+tar -C "$work" -czf "$res/reports.tar.gz" reports
+{
+  echo "Topiary GPU check$([ $self_test = 1 ] && echo ' (SELF-TEST: no GPU code ran; nothing here is a GPU result)')"
+  printf '%s\n' "${summary[@]}"
+  # The benchmark runner's own table of the issue's GPU targets, when it printed one.
+  sed -n '/^== GPU targets/,/^$/p' "$res/bench.txt" 2>/dev/null
+  echo "total $(( $(date +%s) - start )) s; results in $res"
+} >"$res/summary.txt"
+echo
+cat "$res/summary.txt"
+exit $status
