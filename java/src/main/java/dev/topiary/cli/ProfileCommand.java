@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
                 + "a policy step, plus 250 encoder steps every 250 calls) on random data of a task's shape, and the "
                 + "share of time in matmul, topology updates, replay, the optimizer and everything else, from stack "
                 + "samples of the training thread.",
-                "The measured window is a whole number of 250-call rounds and, by default, holds one RigL update."})
+                "The measured window is a whole number of 250-call rounds and, by default, holds one RigL update (at value "
+                        + "step 1,000)."})
 final class ProfileCommand implements Runnable {
 
     @Option(names = "--width", defaultValue = "1", paramLabel = "M", description = "Width multiplier. "
@@ -59,6 +60,11 @@ final class ProfileCommand implements Runnable {
             + "keeps the encoder's share exact. Default: ${DEFAULT-VALUE}.")
     int calls;
 
+    @Option(names = "--run-calls", defaultValue = "500000", paramLabel = "N", description = "Training calls of the "
+            + "run the regimes are scheduled for (T; default ${DEFAULT-VALUE}, MR.Q's DMC budget), so RigL updates every "
+            + "1,000 calls with its full drop fraction, as early in a real run.")
+    long runCalls;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path out;
 
@@ -77,7 +83,7 @@ final class ProfileCommand implements Runnable {
             long total = warmupCalls + (long) calls;
             int fill = 5_000;
             try (MrqAgent agent = new MrqAgent(backend, obsDim, new ActionCodec(Box.uniform(-1, 1, actionDim)), hp,
-                    RegimeSpec.plan(regime), total, fill + 16, 1)) {
+                    RegimeSpec.plan(regime), Math.max(total, runCalls), fill + 16, 1)) {
                 fillReplay(agent, fill);
                 System.out.printf(Locale.ROOT, "topiary profile: MR.Q width x%s, obs %d, actions %d, batch %d, %s%n",
                         width, obsDim, actionDim, batch, backend.description());
