@@ -63,7 +63,6 @@ public final class DdpgAgent implements Agent {
     private final Tensor obs1;
     private final Tensor obs1Normalised;
     private final Pass piAct;
-    private final float[] obsHost;
     private final double[] preHost;
     private long calls;
     private long acts;
@@ -96,7 +95,6 @@ public final class DdpgAgent implements Agent {
         this.obs1 = arena.f32(1, obsDim);
         this.obs1Normalised = arena.f32(1, obsDim);
         this.piAct = net.actor().module().network("pi").newPass(1);
-        this.obsHost = new float[obsDim];
         this.preHost = new double[actionDim];
     }
 
@@ -131,10 +129,7 @@ public final class DdpgAgent implements Agent {
 
     @Override
     public double[] act(double[] obs, boolean explore) {
-        for (int i = 0; i < obsHost.length; i++) {
-            obsHost[i] = (float) obs[i];
-        }
-        obs1.copyFrom(obsHost);
+        obs1.copyFrom(obs);
         Tensor in = obs1;
         if (normalizer != null) {
             normalizer.apply(obs1, obs1Normalised);

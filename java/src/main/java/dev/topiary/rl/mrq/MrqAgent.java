@@ -49,7 +49,6 @@ public final class MrqAgent implements Agent {
     private final Tensor obs1;
     private final Pass zsAct;
     private final Pass piAct;
-    private final float[] obsHost;
     private final double[] preHost;
     private long calls;
     private long acts;
@@ -87,7 +86,6 @@ public final class MrqAgent implements Agent {
         this.obs1 = arena.f32(1, obsDim);
         this.zsAct = net.zs().newPass(1);
         this.piAct = net.pi().newPass(1);
-        this.obsHost = new float[obsDim];
         this.preHost = new double[codec.dim()];
     }
 
@@ -102,10 +100,7 @@ public final class MrqAgent implements Agent {
 
     @Override
     public double[] act(double[] obs, boolean explore) {
-        for (int i = 0; i < obsHost.length; i++) {
-            obsHost[i] = (float) obs[i];
-        }
-        obs1.copyFrom(obsHost);
+        obs1.copyFrom(obs);
         piAct.forward(zsAct.forward(obs1)).copyTo(preHost);
         long n = explore ? acts++ : -1;
         return codec.discrete() ? discreteAction(explore, n) : continuousAction(explore, n);

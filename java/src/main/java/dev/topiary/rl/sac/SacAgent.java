@@ -64,7 +64,6 @@ public final class SacAgent implements Agent {
     private final Tensor obs1;
     private final Tensor obs1Normalised;
     private final Pass piAct;
-    private final float[] obsHost;
     private final double[] preHost;
     private long calls;
     private long acts;
@@ -98,7 +97,6 @@ public final class SacAgent implements Agent {
         this.obs1 = arena.f32(1, obsDim);
         this.obs1Normalised = arena.f32(1, obsDim);
         this.piAct = net.actor().module().network("pi").newPass(1);
-        this.obsHost = new float[obsDim];
         this.preHost = new double[2 * actionDim];
     }
 
@@ -131,10 +129,7 @@ public final class SacAgent implements Agent {
     /** Evaluation: tanh(μ(s)). Exploration: a sample tanh(μ + σ ε), ε from the act counter's Philox stream. */
     @Override
     public double[] act(double[] obs, boolean explore) {
-        for (int i = 0; i < obsHost.length; i++) {
-            obsHost[i] = (float) obs[i];
-        }
-        obs1.copyFrom(obsHost);
+        obs1.copyFrom(obs);
         Tensor in = obs1;
         if (normalizer != null) {
             normalizer.apply(obs1, obs1Normalised);
