@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tasks by name, as Gymnasium's {@code gym.make}: {@code EnvRegistry.make("Pendulum-v1")} builds the task and wraps
- * it in its registered {@link TimeLimit}. The four classic-control tasks are registered from the start; later tasks
- * (MuJoCo) and your own are added with {@link #register}.
+ * it in its registered {@link TimeLimit}. The four classic-control tasks and the MuJoCo tasks of
+ * {@link dev.topiary.env.mujoco.MujocoTasks} are registered from the start (a MuJoCo task needs the library only
+ * when it is built); your own are added with {@link #register}.
  */
 public final class EnvRegistry {
     private static final Map<String, EnvSpec> SPECS = new ConcurrentHashMap<>();
@@ -18,6 +19,7 @@ public final class EnvRegistry {
         register(new EnvSpec("Pendulum-v1", Pendulum::new, 200, Double.NaN));
         register(new EnvSpec("MountainCarContinuous-v0", MountainCarContinuous::new, 999, 90.0));
         register(new EnvSpec("Acrobot-v1", Acrobot::new, 500, -100.0));
+        dev.topiary.env.mujoco.MujocoTasks.register();
     }
 
     private EnvRegistry() {

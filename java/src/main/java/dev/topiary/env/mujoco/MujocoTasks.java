@@ -1,0 +1,76 @@
+package dev.topiary.env.mujoco;
+
+import dev.topiary.env.ActionRepeat;
+import dev.topiary.env.Env;
+import dev.topiary.env.EnvRegistry;
+import dev.topiary.env.EnvSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The MuJoCo tasks by name, registered in {@link EnvRegistry} by {@link #register()} (the registry calls it):
+ *
+ * <ul>
+ *   <li>{@code humanoid-stand}, {@code humanoid-walk}, {@code humanoid-run}: DeepMind Control's tasks on the humanoid
+ *       of Debian's {@code libmujoco-samples} ({@code TOPIARY_MUJOCO_MODELS} overrides its folder,
+ *       /usr/share/mujoco/model), as MR.Q runs them: action repeat 2, 500 agent steps.</li>
+ *   <li>{@code dm_control/humanoid-stand|walk|run}: the same tasks on dm_control's own {@code suite/humanoid.xml},
+ *       from the installation {@code TOPIARY_DM_CONTROL} points at (the folder of the {@code dm_control} Python
+ *       package). Model files are never copied into this repository.</li>
+ * </ul>
+ *
+ * Building one without MuJoCo fails with {@link Mujoco#HOW_TO_INSTALL}; registering needs no library.
+ */
+public final class MujocoTasks {
+    /** MR.Q's action repeat on DeepMind Control. */
+    public static final int DMC_ACTION_REPEAT = 2;
+    /** DeepMind Control's 1000 control steps, in agent steps. */
+    public static final int DMC_AGENT_STEPS = 1000 / DMC_ACTION_REPEAT;
+
+    private MujocoTasks() {
+    }
+
+    public static void register() {
+        for (DmcHumanoid.Variant v : DmcHumanoid.Variant.values()) {
+            EnvRegistry.register(new EnvSpec("humanoid-" + v.id(),
+                    () -> dmc(new DmcHumanoid(v, debianHumanoid())), DMC_AGENT_STEPS, Double.NaN));
+            EnvRegistry.register(new EnvSpec("dm_control/humanoid-" + v.id(),
+                    () -> dmc(new DmcHumanoid(v, dmControlModel("humanoid.xml"))), DMC_AGENT_STEPS, Double.NaN));
+        }
+    }
+
+    private static Env dmc(Env task) {
+        return new ActionRepeat(task, DMC_ACTION_REPEAT);
+    }
+
+    /** Debian's humanoid.xml, or an exception that says how to get it. */
+    public static Path debianHumanoid() {
+        Mujoco.get();   // a missing library is the likelier problem: report it first
+        String dir = System.getenv("TOPIARY_MUJOCO_MODELS");
+        Path root = Path.of(dir == null || dir.isBlank() ? "/usr/share/mujoco/model" : dir);
+        Path file = root.resolve("humanoid").resolve("humanoid.xml");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the humanoid model is not at " + file + "; install it with `sudo apt-get "
+                    + "install libmujoco-samples`, or set TOPIARY_MUJOCO_MODELS to a folder holding humanoid/humanoid.xml");
+        }
+        return file;
+    }
+
+    /** {@code suite/NAME} of the dm_control installation {@code TOPIARY_DM_CONTROL} names. */
+    public static Path dmControlModel(String name) {
+        Mujoco.get();
+        String dir = System.getenv("TOPIARY_DM_CONTROL");
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalStateException("the dm_control/ tasks load dm_control's own models: set TOPIARY_DM_CONTROL "
+                    + "to its package folder (python -c 'import dm_control, os; "
+                    + "print(os.path.dirname(dm_control.__file__))')");
+        }
+        Path file = Path.of(dir).resolve("suite").resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("no " + name + " under " + Path.of(dir).resolve("suite")
+                    + "; TOPIARY_DM_CONTROL must name the dm_control package folder (the one holding suite/)");
+        }
+        return file;
+    }
+}
