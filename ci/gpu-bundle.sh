@@ -4,6 +4,8 @@
 #   runtime.tar.xz   a Java 25 runtime made by jlink with only the modules the jars need (jdeps decides)
 #   lib/             the engine jar (with the CUDA fatbins as resources), the benchmarks jar, the test classes jar,
 #                    their dependencies, and the JUnit console launcher; JCuda's natives cut to the driver binding
+#   mujoco/          Debian's libmujoco.so.2.2.2 and the four libraries it links (libccd, lodepng, qhull, tinyxml2),
+#                    and the humanoid model, for GPU machines without MuJoCo (skipped, with a note, where absent here)
 #   BUNDLE.txt       commit, date, JDK, nvcc, kernel image, modules, sizes
 # The whole bundle plus the repository's tracked files must travel in 64 MiB: the script fails if it does not fit.
 #
@@ -60,6 +62,19 @@ echo "== jlink"
 "$tmp/jre/bin/java" --add-modules=jdk.incubator.vector -version 2>&1 | sed 's/^/   /'
 tar -C "$tmp" -cJf "$out/runtime.tar.xz" jre
 
+echo "== MuJoCo (the library, what it links, the humanoid model)"
+mujoco_lib=$(ldconfig -p 2>/dev/null | awk '/libmujoco\.so\.2\.2\.2 /{print $NF; exit}')
+if [ -n "$mujoco_lib" ] && [ -f /usr/share/mujoco/model/humanoid/humanoid.xml ]; then
+  mkdir -p "$out/mujoco/lib" "$out/mujoco/model"
+  cp -L "$mujoco_lib" "$out/mujoco/lib/"
+  # Only the libraries MuJoCo itself adds; libc, libstdc++ and libm are on every machine.
+  ldd "$mujoco_lib" | awk '/libccd|liblodepng|libqhull|libtinyxml2/ {print $3}' | xargs -r -I{} cp -L {} "$out/mujoco/lib/"
+  cp -r /usr/share/mujoco/model/humanoid "$out/mujoco/model/"
+  ls "$out/mujoco/lib" | sed 's/^/   /'
+else
+  echo "   no libmujoco.so.2.2.2 or humanoid model here (apt-get install libmujoco2.2.2 libmujoco-samples): the bundle has no MuJoCo"
+fi
+
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=$([ -n "$(git status --porcelain 2>/dev/null)" ] && echo " (with uncommitted changes)" || true)
 bundle_bytes=$(du -sb "$out" | cut -f1)
@@ -74,6 +89,7 @@ tree_bytes=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
   echo "lib_bytes=$(du -sb "$out/lib" | cut -f1)"
   echo "bundle_bytes=$bundle_bytes"
   echo "jars=$(cd "$out/lib" && ls | paste -sd' ' -)"
+  echo "mujoco=$(ls "$out/mujoco/lib" 2>/dev/null | paste -sd' ' -)"
 } >"$out/BUNDLE.txt"
 
 echo "== the bundle"

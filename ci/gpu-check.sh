@@ -90,6 +90,12 @@ flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dj
 for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
   [ -d "$d" ] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 done
+# MuJoCo from the bundle where the machine has none: its libraries by file, the humanoid by folder.
+if [ -d "$bundle/mujoco/lib" ] && ! ldconfig -p 2>/dev/null | grep -q 'libmujoco\.so\.2\.2\.2 '; then
+  export LD_LIBRARY_PATH="$bundle/mujoco/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export TOPIARY_MUJOCO_LIB="$bundle/mujoco/lib/libmujoco.so.2.2.2" TOPIARY_MUJOCO_MODELS="$bundle/mujoco/model"
+  note "mujoco: the bundle's libmujoco.so.2.2.2 (the machine has none)"
+fi
 
 if [ $self_test = 1 ]; then
   backends=cpu

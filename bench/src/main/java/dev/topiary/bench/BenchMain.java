@@ -49,7 +49,9 @@ public final class BenchMain {
                                usable GPU, cuda stops at once with the reasons. (emulated runs the same code on the
                                CPU emulation of the kernels: it checks the code paths and measures nothing.)
               --include REGEX  only benchmarks whose name (dev.topiary.bench.Bench_NN_Topic.method) matches REGEX,
-                               e.g. 'Bench_0[12]' or 'LayerStep'.
+                               e.g. 'Bench_0[12]' or 'LayerStep'. Bench_30_MujocoStep (µs per humanoid physics
+                               step and per humanoid-run agent step, to compare with MuJoCo's mujoco-testspeed)
+                               runs on the CPU where MuJoCo is installed, and is skipped with a note elsewhere.
               --forks N        JMH forks for every benchmark (overrides the preset).
               --out FILE.json  where to write the results (default: topiary-bench.json). The file records the
                                machine (CPU model, cores, memory), the JDK, the date, the JMH settings, OpenBLAS's
@@ -71,7 +73,8 @@ public final class BenchMain {
     /** The benchmark classes in report order; the first four are the headline ones. */
     static final List<Class<?>> CLASSES = List.of(Bench_00_FmaPeak.class, Bench_01_DenseGemm.class,
             Bench_02_SparseForward.class, Bench_03_LayerStep.class, Bench_04_WeightGradient.class,
-            Bench_05_MaskedAdamW.class, Bench_06_TopologyUpdate.class, Bench_20_NetworkTopology.class);
+            Bench_05_MaskedAdamW.class, Bench_06_TopologyUpdate.class, Bench_20_NetworkTopology.class,
+            Bench_30_MujocoStep.class);
     private static final int HEADLINE = 4;
 
     private BenchMain() {
@@ -143,6 +146,10 @@ public final class BenchMain {
             out.println("topiary bench: OpenBLAS baselines skipped: " + String.join("; ", blas.reasons()));
         }
         Baselines baselines = Baselines.of(s, blas.available());
+        if (!s.gpu() && !dev.topiary.env.mujoco.Mujoco.available()
+                && Pattern.compile(s.include()).matcher(Bench_30_MujocoStep.class.getName()).find()) {
+            out.println("topiary bench: the MuJoCo benchmarks skipped: " + dev.topiary.env.mujoco.Mujoco.HOW_TO_INSTALL);
+        }
         if (s.gpu()) {
             out.println("topiary bench: backend " + s.backend() + "; cuBLAS "
                     + (baselines.cublas().available() ? baselines.cublas().path()
@@ -206,6 +213,9 @@ public final class BenchMain {
             if (gpu && GPU_SKIPS.contains(clazz)) {
                 return false;
             }
+            if (clazz == Bench_30_MujocoStep.class && !dev.topiary.env.mujoco.Mujoco.available()) {
+                return false;   // reported once by run()
+            }
             return switch (method) {
                 case "openblas" -> !gpu && openBlas;
                 case "oursTf32" -> gpu;
@@ -216,8 +226,9 @@ public final class BenchMain {
         }
     }
 
-    /** CPU-only benchmarks: the Vector API FMA peak, and the whole-agent update (its networks live on the CPU). */
-    static final List<Class<?>> GPU_SKIPS = List.of(Bench_00_FmaPeak.class, Bench_20_NetworkTopology.class);
+    /** CPU-only benchmarks: the Vector API FMA peak, the whole-agent update (its networks live on the CPU), MuJoCo. */
+    static final List<Class<?>> GPU_SKIPS = List.of(Bench_00_FmaPeak.class, Bench_20_NetworkTopology.class,
+            Bench_30_MujocoStep.class);
 
     /** The @Benchmark methods of a class whose full names match, minus the baselines that cannot run here. */
     static List<String> selected(Class<?> clazz, Pattern include, Baselines baselines) {

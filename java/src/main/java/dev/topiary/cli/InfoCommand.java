@@ -2,6 +2,8 @@ package dev.topiary.cli;
 
 import dev.topiary.backend.GpuProbe;
 import dev.topiary.backend.cpu.CpuBackend;
+import dev.topiary.env.mujoco.Mujoco;
+import dev.topiary.env.mujoco.MujocoTasks;
 import dev.topiary.util.MachineInfo;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
@@ -11,7 +13,8 @@ import java.util.Locale;
 /** {@code topiary info}: what this machine offers each backend, and why a GPU is or is not used. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Prints the machine, the CPU backend's vector width and threads, and the GPU probe: the card, "
-                + "driver and memory when a GPU is usable, otherwise every reason it is not."})
+                + "driver and memory when a GPU is usable, otherwise every reason it is not; and MuJoCo: the library, "
+                + "its version and struct layout, and the humanoid model, or how to install them."})
 final class InfoCommand implements Runnable {
 
     @Override
@@ -43,6 +46,25 @@ final class InfoCommand implements Runnable {
             for (String reason : gpu.reasons()) {
                 System.out.println("    - " + reason);
             }
+        }
+        System.out.println();
+        System.out.println("MuJoCo");
+        mujoco();
+    }
+
+    private static void mujoco() {
+        try {
+            Mujoco mj = Mujoco.get();
+            row("library", mj.library() + " (MuJoCo " + mj.versionString() + ")");
+            row("struct layout", mj.layoutSource());
+        } catch (IllegalStateException e) {
+            row("status", "MuJoCo tasks unavailable: " + e.getMessage());
+            return;
+        }
+        try {
+            row("humanoid", MujocoTasks.debianHumanoid() + " (humanoid-stand, -walk, -run)");
+        } catch (IllegalStateException e) {
+            row("humanoid", e.getMessage());
         }
     }
 

@@ -40,8 +40,13 @@ public final class MjSim implements AutoCloseable {
 
     /** Loads {@code mjcf}; a missing file or a model MuJoCo rejects fails with MuJoCo's own message. */
     public MjSim(Path mjcf) {
-        this.mj = Mujoco.get();
-        this.layout = mj.layout;
+        this(Mujoco.get(), Mujoco.get().layout, mjcf);
+    }
+
+    /** With an explicit layout: how the tests plant a wrong one. */
+    MjSim(Mujoco mj, MujocoLayout layout, Path mjcf) {
+        this.mj = mj;
+        this.layout = layout;
         this.file = mjcf;
         if (!Files.isRegularFile(mjcf)) {
             throw new IllegalArgumentException("no MuJoCo model file at " + mjcf);

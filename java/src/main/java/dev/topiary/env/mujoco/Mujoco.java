@@ -74,7 +74,7 @@ public final class Mujoco {
             synchronized (Mujoco.class) {
                 state = loaded;
                 if (state == null) {
-                    state = load();
+                    state = load(candidates());
                     loaded = state;
                 }
             }
@@ -115,9 +115,10 @@ public final class Mujoco {
         return (version / 100) + "." + (version / 10 % 10) + "." + (version % 10);
     }
 
-    private static Object load() {
+    /** Tries {@code candidates} in order: a {@link Mujoco}, or the exception that explains why none could be used. */
+    static Object load(List<String> candidates) {
         List<String> tried = new ArrayList<>();
-        for (String candidate : candidates()) {
+        for (String candidate : candidates) {
             SymbolLookup lib;
             try {
                 lib = candidate.contains("/") ? SymbolLookup.libraryLookup(Path.of(candidate), Arena.global())
@@ -139,7 +140,7 @@ public final class Mujoco {
                 + HOW_TO_INSTALL);
     }
 
-    private static List<String> candidates() {
+    static List<String> candidates() {
         String env = System.getenv("TOPIARY_MUJOCO_LIB");
         if (env != null && !env.isBlank()) {
             // Only the named file: silently falling back to another MuJoCo would hide a typo.

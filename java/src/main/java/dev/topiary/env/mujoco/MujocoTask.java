@@ -8,6 +8,7 @@ import dev.topiary.env.Rng;
 import dev.topiary.env.Space;
 import dev.topiary.env.StepResult;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
 /**
  * What every MuJoCo task shares: the simulation, the seeded random stream, the control step of {@code substeps}
@@ -28,7 +31,10 @@ import java.util.OptionalLong;
  *
  * <p>The checkpointed state is {@code qpos}, {@code qvel}, {@code act}, {@code ctrl}, {@code qacc_warmstart} (the
  * solver's warm start, without which a resumed run drifts in the last bits), {@code time} and the random stream;
- * restoring it and re-running {@code mj_step1} continues bit for bit.
+ * restoring it and re-running {@code mj_step1} continues bit for bit. The saved {@code qpos} is the one the last
+ * {@code mj_step1} (or {@code mj_forward}) was given, not its result: MuJoCo renormalises the quaternions of
+ * {@code qpos} in place there, and renormalising an already normalised quaternion can move its last bit, so
+ * re-running it on its own output would not reproduce the run.
  */
 public abstract class MujocoTask implements Env {
     protected final MjSim sim;
@@ -37,6 +43,7 @@ public abstract class MujocoTask implements Env {
     private final Box actionSpace;
     private final double[] ctrlLow;
     private final double[] ctrlHigh;
+    private final double[] qposIn;   // qpos as the last mj_step1 / mj_forward received it
     private Rng rng;
     private boolean started;
 
@@ -63,6 +70,7 @@ public abstract class MujocoTask implements Env {
             ctrlHigh[a] = r[1];
         }
         actionSpace = Box.of(ctrlLow.clone(), ctrlHigh.clone());
+        qposIn = new double[sim.nq];
     }
 
     /** Physics steps per control step. */
@@ -88,6 +96,7 @@ public abstract class MujocoTask implements Env {
         }
         sim.reset();
         initializeEpisode(rng);
+        keepQposIn();
         sim.forward();
         updateDerived();
         started = true;
@@ -115,6 +124,7 @@ public abstract class MujocoTask implements Env {
         for (int i = 1; i < substeps; i++) {
             sim.step();
         }
+        keepQposIn();
         sim.step1();
         checkFinite();
         updateDerived();
@@ -142,6 +152,10 @@ public abstract class MujocoTask implements Env {
         return false;
     }
 
+    private void keepQposIn() {
+        MemorySegment.copy(sim.dataArray("qpos", sim.nq), JAVA_DOUBLE, 0, qposIn, 0, sim.nq);
+    }
+
     private void checkFinite() {
         for (String field : new String[]{"qpos", "qvel"}) {
             double[] v = sim.get(field, field.equals("qpos") ? sim.nq : sim.nv);
@@ -157,7 +171,7 @@ public abstract class MujocoTask implements Env {
     @Override
     public Optional<EnvState> saveState() {
         Map<String, double[]> reals = new LinkedHashMap<>();
-        reals.put("qpos", sim.get("qpos", sim.nq));
+        reals.put("qpos", qposIn.clone());
         reals.put("qvel", sim.get("qvel", sim.nv));
         reals.put("act", sim.get("act", sim.na));
         reals.put("ctrl", sim.get("ctrl", sim.nu));
@@ -187,6 +201,7 @@ public abstract class MujocoTask implements Env {
         sim.set("ctrl", ctrl);
         sim.set("qacc_warmstart", warm);
         sim.setTime(time);
+        System.arraycopy(qpos, 0, qposIn, 0, qpos.length);
         sim.step1();
         updateDerived();
         rng = rngState.length == 0 ? null : Rng.fromState(rngState);
