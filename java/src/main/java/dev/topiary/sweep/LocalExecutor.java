@@ -6,8 +6,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per run, and a killed sweep resumes every run where it stopped when started again. Each child gets
  * {@code threadsPerRun} CPU backend threads; with {@code gpus} given, children are spread over them round-robin
  * through {@code CUDA_VISIBLE_DEVICES} (so several per GPU when jobs exceed the GPU count). A child's output goes to
- * {@code logs/<index>.log} in the sweep directory.
+ * {@code logs/<index>.log} in the sweep directory. When this JVM is stopped (Ctrl-C, SIGTERM) its children are
+ * stopped too, so none keeps running unsupervised; they resume on the next start.
  *
  * @param backend       the --backend value passed to every child
  * @param threadsPerRun CPU backend threads per child
@@ -49,53 +54,43 @@ public record LocalExecutor(int jobs, String backend, int threadsPerRun, List<St
         for (int i : indices) {
             manifest.run(i);
         }
-        long t0 = System.nanoTime();
-        AtomicInteger finished = new AtomicInteger();
-        AtomicInteger skipped = new AtomicInteger();
-        List<Integer> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        Progress progress = new Progress(indices.size(), jobs, console);
+        Set<Process> live = ConcurrentHashMap.newKeySet();
+        Thread reaper = new Thread(() -> live.forEach(Process::destroy), "topiary-sweep-children");
+        Runtime.getRuntime().addShutdownHook(reaper);
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         AtomicInteger slots = new AtomicInteger();
         ThreadLocal<Integer> slot = ThreadLocal.withInitial(slots::getAndIncrement);
         List<Future<?>> futures = new ArrayList<>();
         for (int index : indices) {
-            futures.add(pool.submit(() -> {
-                Manifest.Entry e = manifest.run(index);
-                if (Files.exists(Manifest.runDirectory(sweepDir, e).resolve("DONE"))) {
-                    skipped.incrementAndGet();
-                    console.printf("[%d/%d] run %d %s: already finished%n", done(finished, skipped, failed),
-                            indices.size(), index, e.name());
-                    return;
-                }
-                long s0 = System.nanoTime();
-                int code = child(sweepDir, index, gpuFor(slot.get()));
-                double s = (System.nanoTime() - s0) / 1e9;
-                if (code == 0) {
-                    finished.incrementAndGet();
-                } else {
-                    failed.add(index);
-                }
-                console.printf(Locale.ROOT, "[%d/%d] run %d %s: %s in %.0f s%s%n", done(finished, skipped, failed),
-                        indices.size(), index, e.name(), code == 0 ? "finished" : "FAILED (exit " + code + ")", s,
-                        code == 0 ? "" : "; see " + log(sweepDir, index));
-            }));
+            futures.add(pool.submit(() -> runOne(sweepDir, manifest.run(index), gpuFor(slot.get()), live, progress)));
         }
         pool.shutdown();
         try {
             for (Future<?> f : futures) {
                 f.get();
             }
-        } catch (java.util.concurrent.ExecutionException ex) {
+        } catch (ExecutionException ex) {
             throw new IllegalStateException("the local executor failed: " + ex.getCause(), ex.getCause());
         } finally {
             pool.shutdownNow();
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running already, stopping the children: nothing to undo.
+            }
         }
-        List<Integer> sortedFailed = new ArrayList<>(failed);
-        sortedFailed.sort(null);
-        return new Summary(finished.get(), skipped.get(), sortedFailed, (System.nanoTime() - t0) / 1e9);
+        return progress.summary();
     }
 
-    private static int done(AtomicInteger finished, AtomicInteger skipped, List<Integer> failed) {
-        return finished.get() + skipped.get() + failed.size();
+    private void runOne(Path sweepDir, Manifest.Entry e, String gpu, Set<Process> live, Progress progress) {
+        if (Manifest.status(sweepDir, e) == Manifest.Status.DONE) {
+            progress.skipped(e);
+            return;
+        }
+        long s0 = System.nanoTime();
+        int code = child(sweepDir, e.index(), gpu, live);
+        progress.ended(e, code, (System.nanoTime() - s0) / 1e9, log(sweepDir, e.index()));
     }
 
     static Path log(Path sweepDir, int index) {
@@ -108,6 +103,7 @@ public record LocalExecutor(int jobs, String backend, int threadsPerRun, List<St
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // A debugger or coverage agent of the parent would clash on its port or file in every child.
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
                 cmd.add(arg);
             }
@@ -118,7 +114,8 @@ public record LocalExecutor(int jobs, String backend, int threadsPerRun, List<St
         return cmd;
     }
 
-    private int child(Path sweepDir, int index, String gpu) {
+    /** Runs the child to its end and returns its exit code (127: it could not start, 130: we were interrupted). */
+    private int child(Path sweepDir, int index, String gpu, Set<Process> live) {
         try {
             Files.createDirectories(sweepDir.resolve("logs"));
             ProcessBuilder pb = new ProcessBuilder(command(sweepDir, index)).redirectErrorStream(true)
@@ -127,15 +124,70 @@ public record LocalExecutor(int jobs, String backend, int threadsPerRun, List<St
                 pb.environment().put("CUDA_VISIBLE_DEVICES", gpu);
             }
             Process p = pb.start();
+            live.add(p);
             try {
                 return p.waitFor();
             } catch (InterruptedException e) {
                 p.destroy();
                 Thread.currentThread().interrupt();
                 return 130;
+            } finally {
+                live.remove(p);
             }
         } catch (IOException e) {
             return 127;
+        }
+    }
+
+    /**
+     * Counts and one console line per ended run: {@code [k/N] run i NAME: finished in 95 s | 3 running, ETA 12 min}.
+     * The ETA assumes the remaining runs cost the mean of those finished so far and run {@code jobs} at a time.
+     */
+    static final class Progress {
+        private final int total;
+        private final int jobs;
+        private final PrintStream console;
+        private final long start = System.nanoTime();
+        private final List<Integer> failed = Collections.synchronizedList(new ArrayList<>());
+        private int finished;
+        private int skipped;
+        private double finishedSeconds;
+
+        Progress(int total, int jobs, PrintStream console) {
+            this.total = total;
+            this.jobs = jobs;
+            this.console = console;
+        }
+
+        synchronized void skipped(Manifest.Entry e) {
+            skipped++;
+            line(e, "already finished, skipped");
+        }
+
+        synchronized void ended(Manifest.Entry e, int code, double seconds, Path log) {
+            if (code == 0) {
+                finished++;
+                finishedSeconds += seconds;
+                line(e, String.format(Locale.ROOT, "finished in %.0f s", seconds));
+            } else {
+                failed.add(e.index());
+                line(e, String.format(Locale.ROOT, "FAILED (exit %d) after %.0f s; see %s", code, seconds, log));
+            }
+        }
+
+        private void line(Manifest.Entry e, String what) {
+            int ended = finished + skipped + failed.size();
+            int left = total - ended;
+            String eta = finished == 0 || left == 0 ? "" : String.format(Locale.ROOT, ", ETA %.1f min",
+                    finishedSeconds / finished * Math.ceil((double) left / jobs) / 60);
+            console.printf(Locale.ROOT, "[%d/%d] run %d %s: %s | %.1f min elapsed%s%n", ended, total, e.index(),
+                    e.name(), what, (System.nanoTime() - start) / 60e9, eta);
+        }
+
+        synchronized Summary summary() {
+            List<Integer> sorted = new ArrayList<>(failed);
+            sorted.sort(null);
+            return new Summary(finished, skipped, sorted, (System.nanoTime() - start) / 1e9);
         }
     }
 }

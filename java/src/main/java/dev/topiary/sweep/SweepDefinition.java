@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A sweep file (JSON, or YAML for {@code .yaml}/{@code .yml}): one or more grids, each the product tasks ×
@@ -47,7 +46,7 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
     static final List<String> GRID_KEYS = List.of("tasks", "algorithms", "regimes", "widths", "seeds", "steps",
             "warmup", "eval_interval", "eval_episodes", "log_interval", "checkpoint_interval", "keep_checkpoints",
             "batch", "replay_max");
-    private static final Set<String> REGIME_KEYS = Set.of("label", "base", "all", "encoder", "critic", "actor");
+    private static final List<String> REGIME_KEYS = List.of("label", "base", "all", "encoder", "critic", "actor");
 
     /** One grid: its axes and the schedule of its runs; {@code warmup} null means the algorithm's default. */
     public record Grid(List<String> tasks, List<String> algorithms, List<Regimes> regimes, List<Double> widths,
@@ -61,16 +60,26 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
 
     /** Reads and checks a sweep file. */
     public static SweepDefinition read(Path file) {
+        return parse(readTree(file), file.toString());
+    }
+
+    /**
+     * A sweep file as a tree, unchecked (for overrides before {@link #parse}): YAML for {@code .yaml}/{@code .yml},
+     * JSON otherwise.
+     */
+    public static JsonNode readTree(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper mapper = n.endsWith(".yaml") || n.endsWith(".yml") ? new ObjectMapper(new YAMLFactory())
                 : new ObjectMapper();
-        JsonNode root;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("sweep file " + file + " does not exist; give a .yaml or .json sweep "
+                    + "file, or a built-in one with --preset");
+        }
         try {
-            root = mapper.readTree(Files.readString(file));
+            return mapper.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new IllegalArgumentException("sweep file " + file + " cannot be read: " + e.getMessage());
         }
-        return parse(root, file.toString());
     }
 
     /** Checks a sweep given as a tree; {@code source} names it in error messages. */
@@ -89,7 +98,7 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
         List<Grid> grids = new ArrayList<>();
         JsonNode list = root.get("grids");
         if (list == null) {
-            grids.add(grid(root, root, source + " (top level)"));
+            grids.add(grid(root, source + " (top level)"));
         } else {
             if (!list.isArray() || list.isEmpty()) {
                 throw bad(source, "'grids' must be a non-empty list of mappings");
@@ -104,13 +113,13 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
                 ObjectNode merged = root.deepCopy();
                 merged.remove("grids");
                 merged.setAll((ObjectNode) g);
-                grids.add(grid(merged, g, where));
+                grids.add(grid(merged, where));
             }
         }
         return new SweepDefinition(name, notes, List.copyOf(grids));
     }
 
-    private static Grid grid(JsonNode g, JsonNode own, String where) {
+    private static Grid grid(JsonNode g, String where) {
         List<String> tasks = strings(g, "tasks", where, null);
         List<String> algorithms = strings(g, "algorithms", where, List.of("mrq"));
         JsonNode regimeList = g.get("regimes");
@@ -150,9 +159,9 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
         Long warmup = w == null ? null : number(g, "warmup", where, null);
         return new Grid(List.copyOf(tasks), List.copyOf(algorithms), List.copyOf(regimes), List.copyOf(widths),
                 List.copyOf(seeds), steps, warmup, number(g, "eval_interval", where, 5_000L),
-                (int) number(g, "eval_episodes", where, 10L), number(g, "log_interval", where, 1_000L),
-                number(g, "checkpoint_interval", where, 50_000L), (int) number(g, "keep_checkpoints", where, 2L),
-                (int) number(g, "batch", where, 256L), (int) number(g, "replay_max", where, 1_000_000L));
+                integer(g, "eval_episodes", where, 10), number(g, "log_interval", where, 1_000L),
+                number(g, "checkpoint_interval", where, 50_000L), integer(g, "keep_checkpoints", where, 2),
+                integer(g, "batch", where, 256), integer(g, "replay_max", where, 1_000_000));
     }
 
     private static Regimes regimes(JsonNode r, String where) {
@@ -166,7 +175,7 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
             throw bad(where, "a regime is a preset string (mst, dense, static:0.6, ...) or a mapping with label, "
                     + "base, all, encoder, critic, actor");
         }
-        checkKeys(r, List.copyOf(new java.util.TreeSet<>(REGIME_KEYS)), where, "regime");
+        checkKeys(r, REGIME_KEYS, where, "regime");
         String base = text(r, "base", where, "mst");
         var plan = Expansion.plan(base, where);
         String all = text(r, "all", where, null);
@@ -237,6 +246,14 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
             throw bad(where, "'" + key + "' must be a non-negative integer, got " + n);
         }
         return n.asLong();
+    }
+
+    private static int integer(JsonNode g, String key, String where, int fallback) {
+        long v = number(g, key, where, (long) fallback);
+        if (v > Integer.MAX_VALUE) {
+            throw bad(where, "'" + key + "' = " + v + " is too large (at most " + Integer.MAX_VALUE + ")");
+        }
+        return (int) v;
     }
 
     static IllegalArgumentException bad(String where, String why) {
