@@ -32,7 +32,7 @@ import java.util.Map;
                 + "into manifest.json, a fixed list of runs addressed by index. Runs are idempotent: a finished run is "
                 + "skipped, a started one resumes from its newest checkpoint.",
                 "Built-in sweeps: --preset paper, fidelity, quick (their files are in the jar under sweeps/).",
-                "Example, about 40 minutes on 2 CPU cores:",
+                "Example, an estimated 40 minutes on 2 CPU cores (see the quick preset's header):",
                 "  topiary sweep expand --preset quick --out sweeps/quick",
                 "  topiary sweep local --out sweeps/quick --jobs 2 --threads 1"},
         subcommands = {SweepCommand.Expand.class, SweepCommand.ListRuns.class, SweepCommand.RunOne.class,
