@@ -42,6 +42,23 @@ public interface Agent extends AutoCloseable {
     /** The latest losses and statistics by name (reads device scalars, so call it only when logging). */
     Map<String, Double> metrics();
 
+    /**
+     * The estimated matmul FLOPs of one training call now, dense-equivalent and actual ({@link UpdateCost}); the
+     * trainer logs it at every evaluation and sums it into {@code compute.json}.
+     */
+    default UpdateCost updateCost() {
+        return UpdateCost.unknown();
+    }
+
+    /**
+     * Plasticity diagnostics (mst-spec.md §6) on the latest training batch, by name: the same names on every call,
+     * NaN where not yet defined (before the first update). Computing them changes no state of the agent. The trainer
+     * logs them at every evaluation in {@code diagnostics.csv}; empty when the agent has none.
+     */
+    default Map<String, Double> diagnostics() {
+        return Map.of();
+    }
+
     /** Writes everything needed to continue bit-exactly (networks, targets, optimizers, replay, counters). */
     void save(Path dir);
 

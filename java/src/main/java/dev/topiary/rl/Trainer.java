@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The environment loop every algorithm shares: uniformly random actions for the warm-up, then the agent's
  * exploratory action and one {@link Agent#train()} per step; evaluation every {@code evalInterval} steps on a
- * separate environment; rows of {@code metrics.csv} and {@code evals.csv}, TensorBoard scalars, checkpoints, and a
+ * separate environment; rows of {@code metrics.csv} and {@code evals.csv}, diagnostics and compute ({@link ComputeLog}), TensorBoard scalars, checkpoints, and a
  * progress bar. {@link TrainState} holds every counter, so a run resumed from a checkpoint continues exactly.
  */
 public final class Trainer {
@@ -35,6 +35,7 @@ public final class Trainer {
     private CsvLog metrics;
     private CsvLog evals;
     private TensorBoardWriter tb;
+    private ComputeLog compute;
     private long startNanos;
     private long startStep;
 
@@ -99,6 +100,7 @@ public final class Trainer {
                     && t < cfg.totalSteps()) {
                 flushLogs();
                 checkpoints.save(state, agent, env, evalEnv);
+                compute.save(t, elapsedSeconds(), false);
             }
             if (bar != null) {
                 bar.update(t, agent.trainCalls(), status());
@@ -167,6 +169,7 @@ public final class Trainer {
             evals.append(state.step, row);
             evals.flush();
             tb.scalar("eval/return", state.step, mean);
+            compute.record(state.step, elapsedSeconds());
         }
     }
 
@@ -218,12 +221,14 @@ public final class Trainer {
         metrics = resuming ? CsvLog.resume(run.metrics(), mc, state.step) : CsvLog.create(run.metrics(), mc);
         evals = resuming ? CsvLog.resume(run.evals(), ec, state.step) : CsvLog.create(run.evals(), ec);
         tb = TensorBoardWriter.open(run.tensorboard());
+        compute = ComputeLog.open(run, agent, cfg, resuming, state.step);
     }
 
     private void flushLogs() {
         if (metrics != null) {
             metrics.sync();
             evals.sync();
+            compute.sync();
             tb.flush();
         }
     }
@@ -233,8 +238,10 @@ public final class Trainer {
             return;
         }
         flushLogs();
+        compute.save(state.step, elapsedSeconds(), true);
         metrics.close();
         evals.close();
+        compute.close();
         tb.close();
         LearningCurve.renderEvals(run.evals(), agent.name() + " on " + envName(), run.curve());
         agent.save(run.agent());

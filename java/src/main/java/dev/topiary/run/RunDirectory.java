@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * The layout of a run directory: {@code config.json}, {@code metrics.csv}, {@code evals.csv}, TensorBoard events in
+ * The layout of a run directory: {@code config.json}, {@code metrics.csv}, {@code evals.csv},
+ * {@code diagnostics.csv}, {@code compute.json}, TensorBoard events in
  * {@code tb/}, {@code checkpoints/}, the final agent in {@code agent/}, the learning curve {@code curve.png}, and {@code DONE} when the run finished.
  */
 public final class RunDirectory {
@@ -43,6 +44,16 @@ public final class RunDirectory {
 
     public Path evals() {
         return root.resolve("evals.csv");
+    }
+
+    /** Compute and plasticity diagnostics, one row per evaluation (FLOPs per call, dormant ratios, stable ranks). */
+    public Path diagnostics() {
+        return root.resolve("diagnostics.csv");
+    }
+
+    /** Wall-clock, peak memory, FLOPs and parameter counts of the run so far. */
+    public Path compute() {
+        return root.resolve("compute.json");
     }
 
     public Path tensorboard() {

@@ -8,11 +8,15 @@ import dev.topiary.backend.Backend;
 import dev.topiary.backend.Philox;
 import dev.topiary.backend.Tensor;
 import dev.topiary.backend.TensorArena;
+import dev.topiary.diag.Diagnostics;
+import dev.topiary.diag.RepresentationStats;
 import dev.topiary.nn.LayerContext;
 import dev.topiary.nn.Pass;
 import dev.topiary.rl.ActionCodec;
 import dev.topiary.rl.Agent;
 import dev.topiary.rl.AgentSnapshot;
+import dev.topiary.rl.UpdateCost;
+import dev.topiary.rl.replay.NStepBatch;
 import dev.topiary.rl.replay.ReplayBuffer;
 import dev.topiary.rl.replay.ReplayConfig;
 import dev.topiary.sparse.RegimePlan;
@@ -50,6 +54,9 @@ public final class MrqAgent implements Agent {
     private final Pass zsAct;
     private final Pass piAct;
     private final double[] preHost;
+    private final Diagnostics diagnostics = new Diagnostics();
+    private Pass zsaProbe;
+    private NStepBatch lastBatch;
     private long calls;
     private long acts;
     private double rewardScale = 1;
@@ -167,6 +174,7 @@ public final class MrqAgent implements Agent {
             }
         }
         var batch = replay.sampleNStep();
+        lastBatch = batch;
         valueUpdate.run(batch, calls, rewardScale, targetRewardScale);
         policyUpdate.run(valueUpdate.zs(), calls);
         replay.updatePriorities(batch, valueUpdate.tdErrorAbs());
@@ -198,6 +206,41 @@ public final class MrqAgent implements Agent {
             m.put("density/" + sm.module().name(), count.active() / (double) count.total());
         }
         return m;
+    }
+
+    @Override
+    public UpdateCost updateCost() {
+        return UpdateCost.of(net.trained(), hp.generic().batchSize(), 1);
+    }
+
+    /**
+     * Dormant ratios (τ = 0.1, 0.2), stable rank and feature norm of the encoder's f (on the latest value batch's
+     * states), the critic's Q₁ (on g(f(s), a) of that batch) and the policy (on f(s)); NaN before the first update.
+     */
+    @Override
+    public Map<String, Double> diagnostics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (lastBatch == null) {
+            for (String module : List.of("encoder", "critic", "actor")) {
+                put(m, module, null);
+            }
+            return m;
+        }
+        put(m, "encoder", diagnostics.representation(net.zs(), lastBatch.obs()));
+        if (zsaProbe == null) {
+            zsaProbe = net.zsa().newPass(hp.generic().batchSize());
+        }
+        put(m, "critic", diagnostics.representation(net.q1(), zsaProbe.forward(valueUpdate.zsaInput())));
+        put(m, "actor", diagnostics.representation(net.pi(), valueUpdate.zs()));
+        return m;
+    }
+
+    private static void put(Map<String, Double> m, String module, RepresentationStats s) {
+        for (double tau : Diagnostics.DORMANT_TAUS) {
+            m.put("dormant_" + tau + "/" + module, s == null ? Double.NaN : s.dormantAt(tau).ratio());
+        }
+        m.put("srank/" + module, s == null ? Double.NaN : s.stableRank());
+        m.put("feature_norm/" + module, s == null ? Double.NaN : s.featureNorm());
     }
 
     /** The replay buffer (for diagnostics and tests). */

@@ -152,6 +152,11 @@ final class ValueUpdate {
         return tdError;
     }
 
+    /** [f(s), h(a)] of the last step's batch: the input of z_sa (for diagnostics). */
+    Tensor zsaInput() {
+        return cat;
+    }
+
     /** f(s) of the last step's batch. */
     Tensor zs() {
         return zs;

@@ -14,6 +14,7 @@ import dev.topiary.nn.Pass;
 import dev.topiary.rl.ActionCodec;
 import dev.topiary.rl.Agent;
 import dev.topiary.rl.AgentSnapshot;
+import dev.topiary.rl.UpdateCost;
 import dev.topiary.rl.replay.ReplayBuffer;
 import dev.topiary.rl.replay.ReplayConfig;
 import dev.topiary.rl.simba.ObservationNormalizer;
@@ -166,6 +167,11 @@ public final class SacAgent implements Agent {
             update.run(replay.sampleNStep(), calls * utd + k);
         }
         calls++;
+    }
+
+    @Override
+    public UpdateCost updateCost() {
+        return UpdateCost.of(modules(), hp.generic().batchSize(), hp.generic().updatesPerStep());
     }
 
     @Override
