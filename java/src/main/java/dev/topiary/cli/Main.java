@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code topiary} command line: one subcommand per job. */
 @Command(name = "topiary", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Dynamic sparse training for deep reinforcement learning.",
-        subcommands = {TrainCommand.class, EvalCommand.class, ProfileCommand.class, InfoCommand.class, BenchCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, ProfileCommand.class, InfoCommand.class, BenchCommand.class, SweepCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -3,7 +3,7 @@ package dev.topiary.run;
 import java.util.Locale;
 
 /** Round axis ticks (steps of 1, 2 or 5 times a power of ten) and their labels. */
-final class Ticks {
+public final class Ticks {
     private Ticks() {
     }
 
@@ -11,7 +11,7 @@ final class Ticks {
      * About {@code target} round values covering [lo, hi]: the spacing is span/(target − 1) rounded to the nearest of
      * 1, 2, 5 or 10 times a power of ten; the ticks run from a multiple of it ≤ lo to one ≥ hi.
      */
-    static double[] nice(double lo, double hi, int target) {
+    public static double[] nice(double lo, double hi, int target) {
         double span = Math.max(hi - lo, 1e-12);
         double raw = span / Math.max(1, target - 1);
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
@@ -27,7 +27,7 @@ final class Ticks {
     }
 
     /** 0, 50k, 1.5M: step counts with a unit. */
-    static String steps(double s) {
+    public static String steps(double s) {
         if (Math.abs(s) < 1000) {
             return trim(s);
         }
@@ -38,7 +38,7 @@ final class Ticks {
     }
 
     /** A tick value with as many decimals as the tick spacing needs. */
-    static String value(double v, double[] ticks) {
+    public static String value(double v, double[] ticks) {
         double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
         int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
         return String.format(Locale.ROOT, "%." + decimals + "f", v == 0 ? 0.0 : v);

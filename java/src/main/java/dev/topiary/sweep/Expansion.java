@@ -107,7 +107,7 @@ public final class Expansion {
     }
 
     /** A readable label for a plan: mst, one spec when every module shares it, else encoder/critic/actor. */
-    static String label(String encoder, String critic, String actor, String algo) {
+    public static String label(String encoder, String critic, String actor, String algo) {
         String triple = encoder + "/" + critic + "/" + actor;
         if (triple.equals(MST)) {
             return "mst";
