@@ -7,7 +7,9 @@ import dev.topiary.env.EnvState;
 import dev.topiary.env.Rng;
 import dev.topiary.env.StepResult;
 import dev.topiary.env.mujoco.MjSim;
+import dev.topiary.env.mujoco.MjcfResources;
 import dev.topiary.env.mujoco.Mujoco;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -192,9 +195,11 @@ class LocomotionTest {
         }
     }
 
+    /** Through JSON, as a run's checkpoint stores it. */
     @Test
-    void aStateSavedMidEpisodeContinuesBitForBitInAFreshEnvironment() {
+    void aStateSavedMidEpisodeContinuesBitForBitInAFreshEnvironment() throws Exception {
         assumeMujoco();
+        ObjectMapper json = new ObjectMapper();
         for (String id : List.of(HOPPER, WALKER, CHEETAH)) {
             try (Env first = EnvRegistry.make(id); Env second = EnvRegistry.make(id)) {
                 for (int savedAt : new int[]{1, 9, 23}) {
@@ -203,7 +208,8 @@ class LocomotionTest {
                     for (int t = 0; t < savedAt; t++) {
                         first.step(randomAction(actions, first));
                     }
-                    EnvState saved = first.saveState().orElseThrow();
+                    EnvState saved = json.readValue(json.writeValueAsString(first.saveState().orElseThrow()),
+                            EnvState.class);
                     long[] actionState = actions.state();
                     List<double[]> straight = continueFor(first, actions, 15);
                     second.reset(1234);
@@ -238,6 +244,22 @@ class LocomotionTest {
                             + " steps, terminated " + r.terminated());
                 }
             }
+        }
+    }
+
+    @Test
+    void aModelWithOtherJointsOrAnotherTasksStateIsRefusedWithWhatDiffers() {
+        assumeMujoco();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Hopper(MjcfResources.file(PlanarLocomotion.MODELS + Walker2d.MODEL)));
+        assertTrue(e.getMessage().contains("does not fit hopper: nq, nv, nu = 9, 9, 6 (expected 6, 6, 3)"),
+                e.getMessage());
+        try (Walker2d walker = new Walker2d(); HalfCheetah cheetah = new HalfCheetah()) {
+            walker.reset(1);
+            cheetah.reset(1);
+            EnvState walkerState = walker.saveState().orElseThrow();
+            e = assertThrows(IllegalArgumentException.class, () -> cheetah.restoreState(walkerState));
+            assertTrue(e.getMessage().contains("cannot restore a state of walker2d into half_cheetah"), e.getMessage());
         }
     }
 
