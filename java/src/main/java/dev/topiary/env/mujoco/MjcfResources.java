@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * MJCF models shipped on the classpath, as files MuJoCo can load: {@code mj_loadXML} reads only from a path (its
  * virtual file system is a large, version-dependent struct this binding does not map), so each resource is copied
- * once per JVM into a private temporary folder, removed when the JVM exits.
+ * once per JVM into a private temporary folder, removed when the JVM exits. (The JVM deletes in the reverse order
+ * of registration, so each folder is registered before anything is written into it.)
  */
 public final class MjcfResources {
     private static final Map<String, Path> EXTRACTED = new HashMap<>();
@@ -34,7 +35,10 @@ public final class MjcfResources {
                 throw new IllegalArgumentException("no MJCF resource " + resource + " on the classpath; is the "
                         + "engine jar complete?");
             }
-            Path file = folder().resolve(Path.of(resource).getFileName().toString());
+            // The resource's own path under the folder: two models called hopper.xml in different packages never
+            // overwrite each other.
+            Path file = folder().resolve(resource.replaceFirst("^/+", ""));
+            createParents(file.getParent());
             Files.write(file, in.readAllBytes());
             file.toFile().deleteOnExit();
             EXTRACTED.put(resource, file);
@@ -42,6 +46,16 @@ public final class MjcfResources {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the MJCF resource " + resource + " to a temporary file", e);
         }
+    }
+
+    /** Creates the missing folders down to {@code dir}, each deleted at exit after what it holds. */
+    private static void createParents(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        createParents(dir.getParent());
+        Files.createDirectory(dir);
+        dir.toFile().deleteOnExit();
     }
 
     private static Path folder() throws IOException {
