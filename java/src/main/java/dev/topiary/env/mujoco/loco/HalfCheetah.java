@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Gymnasium's HalfCheetah-v4 task on Topiary's own half-cheetah ({@code models/half_cheetah.xml}): 6 motors (back
- * leg, then front), 5 physics steps of 0.01 s per action.
+ * leg, then front), 5 physics steps of 0.01 s per action with MuJoCo's default Euler integrator, as Gymnasium's model
+ * uses (its Hopper and Walker2d use RK4).
  *
  * <ul>
  *   <li>Observation (17): {@code qpos[1:]} (8) and {@code qvel} (9), not clipped.</li>
