@@ -42,8 +42,8 @@ final class TrainCommand implements Runnable {
     String algo;
 
     @Option(names = "--env", paramLabel = "ID", description = "Environment id, e.g. Pendulum-v1, CartPole-v1, "
-            + "MountainCarContinuous-v0, Acrobot-v1, or with MuJoCo humanoid-stand, humanoid-walk, humanoid-run "
-            + "(default: Pendulum-v1).")
+            + "MountainCarContinuous-v0, Acrobot-v1, or with MuJoCo humanoid-stand, humanoid-walk, humanoid-run, "
+            + "topiary/Hopper-v0, topiary/Walker2d-v0, topiary/HalfCheetah-v0 (default: Pendulum-v1).")
     String env;
 
     @Option(names = "--regime", paramLabel = "PRESET", description = "Regimes of all modules: mst (default), or one "

@@ -119,6 +119,7 @@ public abstract class MujocoTask implements Env {
             }
             ctrl[a] = Math.min(Math.max(action[a], ctrlLow[a]), ctrlHigh[a]);
         }
+        beforeStep();
         sim.set("ctrl", ctrl);
         sim.step2();
         for (int i = 1; i < substeps; i++) {
@@ -142,6 +143,13 @@ public abstract class MujocoTask implements Env {
 
     /** The reward of the last transition, evaluated on the new state; terms may go into {@code info}. */
     protected abstract double reward(Map<String, Object> info);
+
+    /**
+     * Called at the start of every step, before the action is applied, on the state the last observation showed:
+     * where a task that rewards progress reads the position it measures from.
+     */
+    protected void beforeStep() {
+    }
 
     /** Computes what the observation and reward read beyond {@code mj_step1}'s output (e.g. {@code mj_subtreeVel}). */
     protected void updateDerived() {

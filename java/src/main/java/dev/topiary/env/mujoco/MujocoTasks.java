@@ -4,6 +4,9 @@ import dev.topiary.env.ActionRepeat;
 import dev.topiary.env.Env;
 import dev.topiary.env.EnvRegistry;
 import dev.topiary.env.EnvSpec;
+import dev.topiary.env.mujoco.loco.HalfCheetah;
+import dev.topiary.env.mujoco.loco.Hopper;
+import dev.topiary.env.mujoco.loco.Walker2d;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,11 @@ import java.nio.file.Path;
  *   <li>{@code dm_control/humanoid-stand|walk|run}: the same tasks on dm_control's own {@code suite/humanoid.xml},
  *       from the installation {@code TOPIARY_DM_CONTROL} points at (the folder of the {@code dm_control} Python
  *       package). Model files are never copied into this repository.</li>
+ *   <li>{@code topiary/Hopper-v0}, {@code topiary/Walker2d-v0}, {@code topiary/HalfCheetah-v0}: Gymnasium's v4
+ *       rewards, terminations, resets and 1000-step limit on models written for this project
+ *       ({@link dev.topiary.env.mujoco.loco}). They carry the {@code topiary/} namespace, not Gymnasium's ids,
+ *       because the models are not Gymnasium's: returns are comparable in kind, not in value, with published
+ *       Gymnasium results.</li>
  * </ul>
  *
  * Building one without MuJoCo fails with {@link Mujoco#HOW_TO_INSTALL}; registering needs no library.
@@ -27,6 +35,8 @@ public final class MujocoTasks {
     public static final int DMC_ACTION_REPEAT = 2;
     /** DeepMind Control's 1000 control steps, in agent steps. */
     public static final int DMC_AGENT_STEPS = 1000 / DMC_ACTION_REPEAT;
+    /** Gymnasium's time limit of its MuJoCo locomotion tasks. */
+    public static final int GYM_EPISODE_STEPS = 1000;
 
     private MujocoTasks() {
     }
@@ -38,6 +48,10 @@ public final class MujocoTasks {
             EnvRegistry.register(new EnvSpec("dm_control/humanoid-" + v.id(),
                     () -> dmc(new DmcHumanoid(v, dmControlModel("humanoid.xml"))), DMC_AGENT_STEPS, Double.NaN));
         }
+        // No reward thresholds: Gymnasium's (3800 for Hopper, for example) were set on its own models.
+        EnvRegistry.register(new EnvSpec("topiary/Hopper-v0", Hopper::new, GYM_EPISODE_STEPS, Double.NaN));
+        EnvRegistry.register(new EnvSpec("topiary/Walker2d-v0", Walker2d::new, GYM_EPISODE_STEPS, Double.NaN));
+        EnvRegistry.register(new EnvSpec("topiary/HalfCheetah-v0", HalfCheetah::new, GYM_EPISODE_STEPS, Double.NaN));
     }
 
     private static Env dmc(Env task) {

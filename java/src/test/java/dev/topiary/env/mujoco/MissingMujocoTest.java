@@ -28,7 +28,7 @@ class MissingMujocoTest {
 
     /** A child JVM whose TOPIARY_MUJOCO_LIB names no file: the state a machine without MuJoCo is in. */
     @Test
-    void inAJvmWithoutMujocoTheHumanoidExplainsAndCartPoleRuns() throws Exception {
+    void inAJvmWithoutMujocoTheHumanoidAndTheHopperExplainAndCartPoleRuns() throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -41,6 +41,7 @@ class MissingMujocoTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child did not finish");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("humanoid-run failed: ") && out.contains("install MuJoCo"), out);
+        assertTrue(out.contains("topiary/Hopper-v0 failed: no MuJoCo library loads here"), out);
         assertTrue(out.contains("available=false"), out);
         assertTrue(out.contains("CartPole-v1 ran 20 steps"), out);
     }
@@ -54,6 +55,12 @@ class MissingMujocoTest {
                 System.out.println("humanoid-run was built without MuJoCo");
             } catch (IllegalStateException e) {
                 System.out.println("humanoid-run failed: " + e.getMessage());
+            }
+            try {
+                EnvRegistry.make("topiary/Hopper-v0");   // its model ships with Topiary, the library does not
+                System.out.println("topiary/Hopper-v0 was built without MuJoCo");
+            } catch (IllegalStateException e) {
+                System.out.println("topiary/Hopper-v0 failed: " + e.getMessage());
             }
             try (Env env = EnvRegistry.make("CartPole-v1")) {
                 env.reset(1);
