@@ -32,7 +32,8 @@ class AnalysisTest {
         Path d = Files.createDirectories(tmp.resolve("sweep/runs/" + name));
         Files.writeString(d.resolve("config.json"), String.format(Locale.ROOT, """
                 {"config": {"algorithm": "mrq", "env": "%s", "encoderRegime": "dense", "criticRegime": "rigl:0.6:1000",
-                 "actorRegime": "static:0.6", "widthMultiplier": %s, "schedule": {"seed": %d}}, "provenance": {}}
+                 "actorRegime": "static:0.6", "widthMultiplier": %s, "schedule": {"totalSteps": 300, "warmupSteps": 50,
+                 "evalInterval": 100, "evalEpisodes": 5, "seed": %d}}, "provenance": {}}
                 """, task, width, seed));
         Files.writeString(d.resolve("sweep.json"), "{\"sweep\": \"t\", \"label\": \"" + label + "\"}");
         StringBuilder evals = new StringBuilder("step,wall_time,mean,std,min,max\n");
@@ -46,7 +47,8 @@ class AnalysisTest {
         Files.writeString(d.resolve("diagnostics.csv"), diag);
         Files.writeString(d.resolve("compute.json"), String.format(Locale.ROOT, """
                 {"params_total": %s, "params_active": %s, "flops_per_call_dense": 1.0E6, "flops_per_call_actual": 4.0E5,
-                 "train_flops_actual": 8.0E7, "peak_rss_bytes": 104857600, "wall_clock_s": %d}
+                 "train_flops_dense": 2.0E8, "train_flops_actual": 8.0E7, "peak_rss_bytes": 104857600,
+                 "wall_clock_s": %d, "updates_per_call": 1}
                 """, params, active, 60 + seed));
         if (done) {
             Files.writeString(d.resolve("DONE"), "");
@@ -156,7 +158,7 @@ class AnalysisTest {
     void learningCurvesTakeTheIqmOfTheRunsAtEachStep() throws IOException {
         Path a = run("a", "T", "mst", 1, 0, true, 1, 1, 0, 10, 20);
         Path b = run("b", "T", "mst", 1, 1, false, 1, 1, 4, 30);
-        LineChart.Series c = Analysis.curve("mst", List.of(RunRecord.load(a), RunRecord.load(b)));
+        LineChart.Series c = Analysis.curve("mst", List.of(RunRecord.load(a), RunRecord.load(b)), 200, 0);
         assertArrayEquals(new double[]{100, 200, 300}, c.x());
         // Two runs at steps 100 and 200 (IQM of two is their mean), only the finished one at 300.
         assertArrayEquals(new double[]{2, 20, 20}, c.y(), 1e-12);

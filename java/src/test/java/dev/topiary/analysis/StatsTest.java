@@ -26,7 +26,7 @@ class StatsTest {
     }
 
     @Test
-    void iqmOfTenKeepsTheFourthAndNinthScoresAtHalfWeight() {
+    void iqmOfTenKeepsTheThirdAndEighthSmallestAtHalfWeight() {
         // Middle half [2.5, 7.5]: scores 3 and 8 (0-based 2 and 7) at weight 1/2, scores 4 to 7 at weight 1.
         double[] x = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
         double expected = (0.5 * 3 + 4 + 5 + 6 + 7 + 0.5 * 8) / 5;
