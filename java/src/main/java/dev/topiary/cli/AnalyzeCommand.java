@@ -17,7 +17,7 @@ import java.util.List;
 /** {@code topiary analyze}: statistics, figures and a report over any set of runs. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Summarises runs (whole or partial sweeps, or single run directories) by task x algorithm x "
-                + "regime x width: interquartile mean with a 95% stratified-bootstrap interval (seeded) of the final "
+                + "regime x width: interquartile mean with a 95%% stratified-bootstrap interval (seeded) of the final "
                 + "return and of the area under the learning curve, parameters total and active, FLOPs per training "
                 + "step (dense-equivalent and actual), peak memory and wall-clock, and each task's budget.",
                 "Writes into --out: report.md (tables, method, budgets, sweep notes, figures), summary.csv, "
@@ -43,7 +43,7 @@ final class AnalyzeCommand implements Runnable {
     int lastK;
 
     @Option(names = "--replicates", paramLabel = "N", defaultValue = "" + Stats.DEFAULT_REPLICATES,
-            description = "Bootstrap replicates for the tables' 95% confidence intervals (learning-curve bands use at "
+            description = "Bootstrap replicates for the tables' 95%% confidence intervals (learning-curve bands use at "
             + "most 2,000 per evaluation step). Default: ${DEFAULT-VALUE}.")
     int replicates;
 
