@@ -45,8 +45,8 @@ public final class Analysis {
         return summaries;
     }
 
-    /** Writes the figures, summary.csv and report.md (with {@code notes} at the top) into {@code out}. */
-    public void write(Path out, String title, String notes) {
+    /** Writes the figures, summary.csv, summary.json and report.md (quoting {@code sweeps}) into {@code out}. */
+    public void write(Path out, String title, List<SweepInfo> sweeps) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -58,7 +58,8 @@ public final class Analysis {
             diagnostics(out, task);
         }
         AtomicFiles.writeString(out.resolve("summary.csv"), Report.csv(summaries));
-        AtomicFiles.writeString(out.resolve("report.md"), Report.markdown(title, notes, runs, summaries, options,
+        AtomicFiles.writeString(out.resolve("summary.json"), SummaryJson.of(summaries, options));
+        AtomicFiles.writeString(out.resolve("report.md"), Report.markdown(title, sweeps, runs, summaries, options,
                 figures));
     }
 
@@ -81,7 +82,7 @@ public final class Analysis {
         String k = options.lastK() == 1 ? "final return" : "return (mean of the last " + options.lastK() + " evals)";
         scalingAgainst(out, task, "scaling-total", "total parameters", k, GroupSummary::paramsTotal);
         scalingAgainst(out, task, "scaling-active", "active (non-zero) parameters", k, GroupSummary::paramsActive);
-        scalingAgainst(out, task, "return-vs-flops", "training FLOPs (actual, estimated)", k,
+        scalingAgainst(out, task, "return-vs-flops", "training FLOPs per run (actual, estimated)", k,
                 GroupSummary::trainFlopsActual);
         scalingAgainst(out, task, "return-vs-wallclock", "wall-clock seconds per run (mean)", k,
                 GroupSummary::wallClockSeconds);
@@ -95,9 +96,9 @@ public final class Analysis {
             series.add(new LineChart.Series(e.getKey(), g.stream().mapToDouble(x).toArray(),
                     g.stream().mapToDouble(s -> s.finalReturn().value()).toArray(),
                     g.stream().mapToDouble(s -> s.finalReturn().lo()).toArray(),
-                    g.stream().mapToDouble(s -> s.finalReturn().hi()).toArray()));
+                    g.stream().mapToDouble(s -> s.finalReturn().hi()).toArray(), LineChart.Interval.BARS));
         }
-        figure(out, file(kind, task, ""), task + ": IQM " + yLabel + " (95% CI) against " + xLabel, xLabel,
+        figure(out, file(kind, task, ""), task + ": IQM " + yLabel + " (95% CI) vs " + xLabel, xLabel,
                 "IQM " + yLabel, true, series);
     }
 
@@ -120,7 +121,8 @@ public final class Analysis {
             for (Map.Entry<String, List<GroupSummary>> e : byRegime(task).entrySet()) {
                 for (GroupSummary g : e.getValue()) {
                     if (g.width() == width) {
-                        series.add(curve(e.getKey(), g.runs()));
+                        series.add(curve(e.getKey(), g.runs(), Math.min(options.replicates(), CURVE_REPLICATES),
+                                options.seed()));
                     }
                 }
             }
@@ -136,8 +138,12 @@ public final class Analysis {
                 .map(RunRecord::width).toList()));
     }
 
-    /** One learning curve: at each step any run evaluated at, the IQM of the runs that reached it. */
-    static LineChart.Series curve(String name, List<RunRecord> group) {
+    /**
+     * One learning curve: at each step any run evaluated at, the IQM of the runs that reached it, with a bootstrap
+     * interval of {@code replicates} seeded {@code seed}. Where partial runs have stopped, the tail rests on fewer
+     * seeds; the report says how many runs are partial.
+     */
+    static LineChart.Series curve(String name, List<RunRecord> group, int replicates, long seed) {
         TreeSet<Double> steps = new TreeSet<>();
         group.forEach(r -> {
             for (double s : r.steps()) {
@@ -158,7 +164,7 @@ public final class Analysis {
                 }
             }
             Stats.Estimate e = Stats.iqmWithCi(vals.stream().mapToDouble(Double::doubleValue).toArray(),
-                    CURVE_REPLICATES, 0);
+                    replicates, seed);
             x[i] = s;
             y[i] = e.value();
             lo[i] = e.lo();

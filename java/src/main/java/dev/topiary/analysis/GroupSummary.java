@@ -5,16 +5,23 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The runs of one task × algorithm × regime label × width (their seeds), summarised: IQM and 95% stratified-bootstrap
  * interval of the final return and of the normalised area under the curve, and the compute each run recorded.
  * {@code task} is {@link #ALL_TASKS} for the pooled estimate over tasks, where each task is a stratum.
+ *
+ * <p>The compute figures are means over the finished runs that recorded them: parameters and FLOPs per call depend
+ * on the configuration, not the seed, and a partial run's totals (training FLOPs, wall-clock) stop at its last
+ * checkpoint, so mixing them in would bias the means low. Only a group with no finished run falls back to its
+ * partial runs, and says so ({@code computeFromPartial}). Peak memory is the maximum over every run.
  */
 public record GroupSummary(String task, String algorithm, String label, double width, List<RunRecord> runs,
                            Stats.Estimate finalReturn, Stats.Estimate auc, double paramsTotal, double paramsActive,
-                           double flopsPerCallDense, double flopsPerCallActual, double trainFlopsActual,
-                           double peakRssMb, double wallClockSeconds, int partial) {
+                           double flopsPerCallDense, double flopsPerCallActual, double trainFlopsDense,
+                           double trainFlopsActual, double peakRssMb, double wallClockSeconds, int partial,
+                           boolean computeFromPartial) {
     public static final String ALL_TASKS = "all tasks";
 
     /** How the summaries are computed. */
@@ -77,17 +84,21 @@ public record GroupSummary(String task, String algorithm, String label, double w
             all.addAll(s);
         }
         RunRecord first = all.getFirst();
+        List<RunRecord> finished = all.stream().filter(RunRecord::finished).toList();
+        List<RunRecord> source = finished.isEmpty() ? all : finished;
         return new GroupSummary(task, first.algorithm(), first.label(), first.width(), List.copyOf(all),
                 Stats.iqmWithCi(finals, o.replicates(), o.seed()), Stats.iqmWithCi(aucs, o.replicates(), o.seed()),
-                mean(all, RunRecord.Compute::paramsTotal), mean(all, RunRecord.Compute::paramsActive),
-                mean(all, RunRecord.Compute::flopsPerCallDense), mean(all, RunRecord.Compute::flopsPerCallActual),
-                mean(all, RunRecord.Compute::trainFlopsActual),
-                all.stream().mapToDouble(r -> r.compute().peakRssBytes()).max().orElse(Double.NaN) / (1 << 20),
-                mean(all, RunRecord.Compute::wallClockSeconds), (int) all.stream().filter(r -> !r.finished()).count());
+                mean(source, RunRecord.Compute::paramsTotal), mean(source, RunRecord.Compute::paramsActive),
+                mean(source, RunRecord.Compute::flopsPerCallDense), mean(source, RunRecord.Compute::flopsPerCallActual),
+                mean(source, RunRecord.Compute::trainFlopsDense), mean(source, RunRecord.Compute::trainFlopsActual),
+                all.stream().mapToDouble(r -> r.compute().peakRssBytes()).filter(Double::isFinite).max()
+                        .orElse(Double.NaN) / (1 << 20),
+                mean(source, RunRecord.Compute::wallClockSeconds), all.size() - finished.size(), finished.isEmpty());
     }
 
-    /** The mean over the runs of one compute figure (NaN when any run lacks it, so gaps stay visible). */
-    private static double mean(List<RunRecord> runs, java.util.function.ToDoubleFunction<RunRecord.Compute> f) {
-        return runs.stream().mapToDouble(r -> f.applyAsDouble(r.compute())).average().orElse(Double.NaN);
+    /** The mean of one compute figure over the runs that recorded it; NaN when none did. */
+    private static double mean(List<RunRecord> runs, ToDoubleFunction<RunRecord.Compute> f) {
+        return runs.stream().mapToDouble(r -> f.applyAsDouble(r.compute())).filter(Double::isFinite).average()
+                .orElse(Double.NaN);
     }
 }

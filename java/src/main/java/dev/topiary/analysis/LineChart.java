@@ -39,10 +39,17 @@ public final class LineChart {
         }
     }
 
-    /** One curve; {@code lo} and {@code hi} (both or neither) bound its shaded interval. */
-    public record Series(String name, double[] x, double[] y, double[] lo, double[] hi) {
+    /** How a series shows its interval: a shaded band (dense curves) or error bars at each point (few points). */
+    public enum Interval { BAND, BARS }
+
+    /** One curve; {@code lo} and {@code hi} (both or neither) bound its interval, drawn as {@code interval} says. */
+    public record Series(String name, double[] x, double[] y, double[] lo, double[] hi, Interval interval) {
+        public Series(String name, double[] x, double[] y, double[] lo, double[] hi) {
+            this(name, x, y, lo, hi, Interval.BAND);
+        }
+
         public Series(String name, double[] x, double[] y) {
-            this(name, x, y, null, null);
+            this(name, x, y, null, null, Interval.BAND);
         }
     }
 
@@ -81,7 +88,7 @@ public final class LineChart {
             for (int i = 0; i < series.size(); i++) {
                 drawSeries(g, a, series.get(i), PALETTE[i % PALETTE.length]);
             }
-            drawLegend(g, series);
+            drawLegend(g, a, series);
         } finally {
             g.dispose();
         }
@@ -168,7 +175,7 @@ public final class LineChart {
             g.setColor(GRID);
             g.drawLine(px, TOP, px, bottom);
             g.setColor(INK);
-            centered(g, Ticks.steps(x), px, bottom + 22);
+            centered(g, a.logX() ? siUnits(x) : Ticks.steps(x), px, bottom + 22);
         }
         for (double t : a.yTicks()) {
             int py = (int) Math.round(a.py(t));
@@ -199,7 +206,9 @@ public final class LineChart {
         if (idx.isEmpty()) {
             return;
         }
-        if (s.lo() != null && s.hi() != null) {
+        if (s.lo() != null && s.hi() != null && s.interval() == Interval.BARS) {
+            drawErrorBars(g, a, s, idx, c);
+        } else if (s.lo() != null && s.hi() != null) {
             Path2D band = new Path2D.Double();
             for (int k = 0; k < idx.size(); k++) {
                 int i = idx.get(k);
@@ -236,16 +245,46 @@ public final class LineChart {
         }
     }
 
-    private static void drawLegend(Graphics2D g, List<Series> series) {
+    /** A vertical whisker with caps from lo to hi at each point whose interval is finite. */
+    private static void drawErrorBars(Graphics2D g, Axes a, Series s, List<Integer> idx, Color c) {
+        g.setColor(c);
+        g.setStroke(new BasicStroke(1.6f));
+        for (int i : idx) {
+            if (Double.isFinite(s.lo()[i]) && Double.isFinite(s.hi()[i])) {
+                int px = (int) Math.round(a.px(s.x()[i]));
+                int top = (int) Math.round(a.py(s.hi()[i]));
+                int bottom = (int) Math.round(a.py(s.lo()[i]));
+                g.drawLine(px, top, px, bottom);
+                g.drawLine(px - 5, top, px + 5, top);
+                g.drawLine(px - 5, bottom, px + 5, bottom);
+            }
+        }
+    }
+
+    /** The legend, in whichever corner of the plot covers the fewest data points and interval ends. */
+    private static void drawLegend(Graphics2D g, Axes a, List<Series> series) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         int w = 0;
         for (Series s : series) {
             w = Math.max(w, g.getFontMetrics().stringWidth(s.name()));
         }
-        int x = WIDTH - RIGHT - w - 56;
-        int y = TOP + 10;
+        int boxW = w + 52;
+        int boxH = 20 * series.size() + 8;
+        int[][] corners = {{WIDTH - RIGHT - boxW - 4, TOP + 6}, {LEFT + 12, TOP + 6},
+                {WIDTH - RIGHT - boxW - 4, HEIGHT - BOTTOM - boxH - 6}, {LEFT + 12, HEIGHT - BOTTOM - boxH - 6}};
+        int[] best = corners[0];
+        int fewest = Integer.MAX_VALUE;
+        for (int[] c : corners) {
+            int n = pointsInside(a, series, c[0], c[1], boxW, boxH);
+            if (n < fewest) {
+                fewest = n;
+                best = c;
+            }
+        }
+        int x = best[0] + 8;
+        int y = best[1] + 4;
         g.setColor(new Color(255, 255, 255, 215));
-        g.fillRect(x - 8, y - 4, w + 52, 20 * series.size() + 8);
+        g.fillRect(best[0], best[1], boxW, boxH);
         for (int i = 0; i < series.size(); i++) {
             g.setColor(PALETTE[i % PALETTE.length]);
             g.setStroke(new BasicStroke(2.4f));
@@ -253,6 +292,43 @@ public final class LineChart {
             g.setColor(INK);
             g.drawString(series.get(i).name(), x + 34, y + 15 + 20 * i);
         }
+    }
+
+    /**
+     * 500, 20k, 5M, 1G, 2T: a log axis spans parameters (10³–10⁸) and FLOPs (10⁹–10¹⁸), so its labels need the SI
+     * prefixes beyond M that step counts never reach; ticks sit at 1, 2 and 5 times powers of ten, so one
+     * significant digit suffices.
+     */
+    static String siUnits(double v) {
+        String[] prefixes = {"", "k", "M", "G", "T", "P", "E"};
+        int p = 0;
+        double m = v;
+        while (Math.abs(m) >= 1000 && p < prefixes.length - 1) {
+            m /= 1000;
+            p++;
+        }
+        String digits = Math.abs(m - Math.rint(m)) < 1e-9 ? Long.toString(Math.round(m))
+                : new java.math.BigDecimal(m).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return digits + prefixes[p];
+    }
+
+    private static int pointsInside(Axes a, List<Series> series, int x, int y, int w, int h) {
+        int n = 0;
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (ok(s, i, a.logX())) {
+                    double px = a.px(s.x()[i]);
+                    for (double v : new double[]{s.y()[i], s.lo() == null ? s.y()[i] : s.lo()[i],
+                            s.hi() == null ? s.y()[i] : s.hi()[i]}) {
+                        double py = a.py(v);
+                        if (px >= x && px <= x + w && py >= y && py <= y + h) {
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     private static void centered(Graphics2D g, String s, int x, int y) {

@@ -18,22 +18,34 @@ import java.util.Map;
  * curve), {@code compute.json} (parameters, FLOPs, peak memory, wall-clock) and {@code diagnostics.csv} (dormant
  * ratios, stable ranks). A run without {@code DONE} is partial: it counts up to its last evaluation.
  *
+ * @param schedule    the run's planned budget, from config.json
  * @param steps       environment steps of the evaluations, increasing
  * @param returns     mean evaluation return at each of {@code steps}
  * @param diagSteps   environment steps of the diagnostics rows
  * @param diagnostics column name (e.g. {@code srank/critic}) to its values at {@code diagSteps}
  */
 public record RunRecord(Path dir, String task, String algorithm, String label, double width, long seed,
-                        boolean finished, double[] steps, double[] returns, Compute compute, double[] diagSteps,
+                        boolean finished, Schedule schedule, double[] steps, double[] returns, Compute compute, double[] diagSteps,
                         Map<String, double[]> diagnostics) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** compute.json's figures; NaN where the run did not record them (runs older than compute.json). */
+    /**
+     * compute.json's figures; NaN where the run did not record them (runs older than compute.json, or a run killed
+     * before its first checkpoint). A partial run's training FLOPs and wall-clock are sums up to its last checkpoint.
+     */
     public record Compute(double paramsTotal, double paramsActive, double flopsPerCallDense,
-                          double flopsPerCallActual, double trainFlopsActual, double peakRssBytes,
-                          double wallClockSeconds) {
+                          double flopsPerCallActual, double trainFlopsDense, double trainFlopsActual,
+                          double peakRssBytes, double wallClockSeconds, double updatesPerCall) {
         static final Compute UNKNOWN = new Compute(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** The run's planned budget: environment steps, warm-up, and evaluation every {@code evalInterval} steps. */
+    public record Schedule(long totalSteps, long warmupSteps, long evalInterval, int evalEpisodes) {
+        static Schedule of(JsonNode schedule) {
+            return new Schedule(schedule.path("totalSteps").asLong(0), schedule.path("warmupSteps").asLong(0),
+                    schedule.path("evalInterval").asLong(0), schedule.path("evalEpisodes").asInt(0));
+        }
     }
 
     /** True when {@code dir} looks like a run directory (it has a config.json). */
@@ -41,38 +53,63 @@ public record RunRecord(Path dir, String task, String algorithm, String label, d
         return Files.isRegularFile(dir.resolve("config.json"));
     }
 
-    /** Reads a run; a missing or unreadable file fails with its path and what it should hold. */
+    /**
+     * Reads a run; a missing or unreadable file fails with its path and what it should hold. Evaluation steps must
+     * increase and their returns be finite (a diverged run's NaN has no rank, so it is refused rather than guessed).
+     */
     public static RunRecord load(Path dir) {
-        JsonNode config = json(dir.resolve("config.json")).path("config");
-        String algorithm = text(config, "algorithm", dir);
-        String task = text(config, "env", dir);
-        double width = config.path("widthMultiplier").asDouble(Double.NaN);
-        long seed = config.path("schedule").path("seed").asLong();
+        Path configFile = dir.resolve("config.json");
+        JsonNode config = json(configFile).path("config");
+        String algorithm = text(config, "algorithm", configFile);
+        String task = text(config, "env", configFile);
+        JsonNode width = config.get("widthMultiplier");
+        if (width == null || !width.isNumber()) {
+            throw bad(configFile, "has no numeric config.widthMultiplier");
+        }
         Path sweep = dir.resolve("sweep.json");
-        String label = Files.isRegularFile(sweep) ? text(json(sweep), "label", dir)
-                : Expansion.label(text(config, "encoderRegime", dir), text(config, "criticRegime", dir),
-                text(config, "actorRegime", dir), algorithm);
+        String label = Files.isRegularFile(sweep) ? text(json(sweep), "label", sweep)
+                : Expansion.label(text(config, "encoderRegime", configFile), text(config, "criticRegime", configFile),
+                text(config, "actorRegime", configFile), algorithm);
         Path evals = dir.resolve("evals.csv");
         if (!Files.isRegularFile(evals)) {
-            throw new IllegalArgumentException(evals + " is missing: the run has no evaluations yet (or is not a "
-                    + "topiary run); drop it or pass --skip-bad");
+            throw bad(evals, "is missing: the run has no evaluations yet (or is not a topiary run)");
         }
         double[][] curve = columns(evals, List.of("step", "mean"));
+        checkCurve(evals, curve[0], curve[1]);
         Path diag = dir.resolve("diagnostics.csv");
         double[] diagSteps = new double[0];
         Map<String, double[]> diagnostics = new LinkedHashMap<>();
         if (Files.isRegularFile(diag)) {
+            diagSteps = columns(diag, List.of("step"))[0];
             List<String> cols = CsvLog.readColumns(diag);
             double[][] all = columns(diag, cols);
-            diagSteps = all[cols.indexOf("step")];
             for (int i = 0; i < cols.size(); i++) {
                 if (cols.get(i).startsWith("dormant") || cols.get(i).startsWith("srank")) {
                     diagnostics.put(cols.get(i), all[i]);
                 }
             }
         }
-        return new RunRecord(dir, task, algorithm, label, width, seed, Files.exists(dir.resolve("DONE")), curve[0],
+        return new RunRecord(dir, task, algorithm, label, width.asDouble(), config.path("schedule").path("seed")
+                .asLong(), Files.exists(dir.resolve("DONE")), Schedule.of(config.path("schedule")), curve[0],
                 curve[1], compute(dir.resolve("compute.json")), diagSteps, Map.copyOf(diagnostics));
+    }
+
+    private static void checkCurve(Path evals, double[] steps, double[] returns) {
+        for (int i = 0; i < steps.length; i++) {
+            if (i > 0 && !(steps[i] > steps[i - 1])) {
+                throw bad(evals, "has step " + (long) steps[i] + " after step " + (long) steps[i - 1]
+                        + " (steps must increase)");
+            }
+            if (!Double.isFinite(returns[i])) {
+                throw bad(evals, "has a non-finite mean return (" + returns[i] + ") at step " + (long) steps[i]
+                        + "; the run diverged");
+            }
+        }
+    }
+
+    /** The error for a run file that cannot be used, naming it and the ways out. */
+    static IllegalArgumentException bad(Path file, String what) {
+        return new IllegalArgumentException(file + " " + what + "; drop the run or pass --skip-bad");
     }
 
     /** The mean of the last {@code k} evaluations (all of them when there are fewer). */
@@ -96,8 +133,8 @@ public record RunRecord(Path dir, String task, String algorithm, String label, d
         }
         JsonNode c = json(file);
         return new Compute(num(c, "params_total"), num(c, "params_active"), num(c, "flops_per_call_dense"),
-                num(c, "flops_per_call_actual"), num(c, "train_flops_actual"), num(c, "peak_rss_bytes"),
-                num(c, "wall_clock_s"));
+                num(c, "flops_per_call_actual"), num(c, "train_flops_dense"), num(c, "train_flops_actual"),
+                num(c, "peak_rss_bytes"), num(c, "wall_clock_s"), num(c, "updates_per_call"));
     }
 
     private static double num(JsonNode n, String key) {
@@ -113,15 +150,13 @@ public record RunRecord(Path dir, String task, String algorithm, String label, d
             cols = CsvLog.readColumns(csv);
             rows = CsvLog.readRows(csv);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(csv + " is not a readable CSV log (" + e.getMessage() + "); drop the "
-                    + "run or pass --skip-bad");
+            throw bad(csv, "is not a readable CSV log (" + e.getMessage() + ")");
         }
         double[][] out = new double[names.size()][rows.size()];
         for (int j = 0; j < names.size(); j++) {
             int c = cols.indexOf(names.get(j));
             if (c < 0) {
-                throw new IllegalArgumentException(csv + " has no column '" + names.get(j) + "' (columns " + cols
-                        + "); drop the run or pass --skip-bad");
+                throw bad(csv, "has no column '" + names.get(j) + "' (columns " + cols + ")");
             }
             for (int i = 0; i < rows.size(); i++) {
                 out[j][i] = rows.get(i)[c];
@@ -130,20 +165,24 @@ public record RunRecord(Path dir, String task, String algorithm, String label, d
         return out;
     }
 
+    /** A JSON file's tree; an unreadable, malformed or empty file is an error naming it. */
     private static JsonNode json(Path file) {
+        JsonNode n;
         try {
-            return JSON.readTree(file.toFile());
+            n = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not readable JSON (" + e.getMessage() + "); drop the run "
-                    + "or pass --skip-bad");
+            throw bad(file, "is not readable JSON (" + e.getMessage() + ")");
         }
+        if (n == null || !n.isObject()) {
+            throw bad(file, "does not hold a JSON object (empty or truncated?)");
+        }
+        return n;
     }
 
-    private static String text(JsonNode n, String key, Path dir) {
+    private static String text(JsonNode n, String key, Path file) {
         JsonNode v = n.get(key);
         if (v == null || !v.isTextual()) {
-            throw new IllegalArgumentException(dir + ": '" + key + "' is missing from its config.json/sweep.json; "
-                    + "drop the run or pass --skip-bad");
+            throw bad(file, "has no text field '" + key + "'");
         }
         return v.asText();
     }

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * The IQM is the mean of the scores weighted by how much of their interval lies in the middle half [n/4, 3n/4], so
  * it is defined for every n ≥ 1. When n is divisible by 4 this is the plain mean of the middle n/2 scores, as
  * rliable's {@code scipy.stats.trim_mean(x, 0.25)}; otherwise trim_mean drops ⌊n/4⌋ whole scores from each end and
- * the two differ (for n = 10 this keeps scores 3 and 8 at weight 1/2, trim_mean at weight 1).
+ * the two differ (for n = 10 this keeps the 3rd and 8th smallest scores at weight 1/2, where trim_mean keeps them at
+ * weight 1).
  *
  * <p><b>Stratified bootstrap.</b> A stratum is a task. Each replicate resamples, with replacement, as many runs as
  * the stratum has from within that stratum, then takes the IQM of all resampled scores pooled; the 95% interval is

@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,41 +25,13 @@ class AnalysisTest {
     @TempDir
     Path tmp;
 
-    /** A run whose evaluations at steps 100, 200, 300 are {@code returns}. */
     private Path run(String name, String task, String label, double width, long seed, boolean done,
                      double params, double active, double... returns) throws IOException {
-        Path d = Files.createDirectories(tmp.resolve("sweep/runs/" + name));
-        Files.writeString(d.resolve("config.json"), String.format(Locale.ROOT, """
-                {"config": {"algorithm": "mrq", "env": "%s", "encoderRegime": "dense", "criticRegime": "rigl:0.6:1000",
-                 "actorRegime": "static:0.6", "widthMultiplier": %s, "schedule": {"seed": %d}}, "provenance": {}}
-                """, task, width, seed));
-        Files.writeString(d.resolve("sweep.json"), "{\"sweep\": \"t\", \"label\": \"" + label + "\"}");
-        StringBuilder evals = new StringBuilder("step,wall_time,mean,std,min,max\n");
-        StringBuilder diag = new StringBuilder("step,wall_time,dormant_0.1/critic,srank/critic\n");
-        for (int i = 0; i < returns.length; i++) {
-            evals.append(String.format(Locale.ROOT, "%d,%d,%s,0,%s,%s%n", 100 * (i + 1), i, returns[i], returns[i],
-                    returns[i]));
-            diag.append(String.format(Locale.ROOT, "%d,%d,%s,%s%n", 100 * (i + 1), i, 0.1 * seed, 10 + i));
-        }
-        Files.writeString(d.resolve("evals.csv"), evals);
-        Files.writeString(d.resolve("diagnostics.csv"), diag);
-        Files.writeString(d.resolve("compute.json"), String.format(Locale.ROOT, """
-                {"params_total": %s, "params_active": %s, "flops_per_call_dense": 1.0E6, "flops_per_call_actual": 4.0E5,
-                 "train_flops_actual": 8.0E7, "peak_rss_bytes": 104857600, "wall_clock_s": %d}
-                """, params, active, 60 + seed));
-        if (done) {
-            Files.writeString(d.resolve("DONE"), "");
-        }
-        return d;
+        return SyntheticRuns.run(tmp, name, task, label, width, seed, done, params, active, returns);
     }
 
     private void sweep() throws IOException {
-        double[] finals = {-100, -300, -200, -900};
-        for (int s = 0; s < 4; s++) {
-            run("mst-w1-s" + s, "T", "mst", 1, s, true, 1000, 400, -1000, -500, finals[s]);
-            run("dense-w1-s" + s, "T", "dense", 1, s, true, 1000, 1000, -1200, -800, finals[s] - 50);
-            run("mst-w2-s" + s, "T", "mst", 2, s, s != 3, 4000, 1600, -900, -400, finals[s] + 50);
-        }
+        SyntheticRuns.sweep(tmp);
     }
 
     @Test
@@ -156,7 +127,7 @@ class AnalysisTest {
     void learningCurvesTakeTheIqmOfTheRunsAtEachStep() throws IOException {
         Path a = run("a", "T", "mst", 1, 0, true, 1, 1, 0, 10, 20);
         Path b = run("b", "T", "mst", 1, 1, false, 1, 1, 4, 30);
-        LineChart.Series c = Analysis.curve("mst", List.of(RunRecord.load(a), RunRecord.load(b)));
+        LineChart.Series c = Analysis.curve("mst", List.of(RunRecord.load(a), RunRecord.load(b)), 200, 0);
         assertArrayEquals(new double[]{100, 200, 300}, c.x());
         // Two runs at steps 100 and 200 (IQM of two is their mean), only the finished one at 300.
         assertArrayEquals(new double[]{2, 20, 20}, c.y(), 1e-12);

@@ -26,7 +26,7 @@ class StatsTest {
     }
 
     @Test
-    void iqmOfTenKeepsTheFourthAndNinthScoresAtHalfWeight() {
+    void iqmOfTenKeepsTheThirdAndEighthSmallestAtHalfWeight() {
         // Middle half [2.5, 7.5]: scores 3 and 8 (0-based 2 and 7) at weight 1/2, scores 4 to 7 at weight 1.
         double[] x = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
         double expected = (0.5 * 3 + 4 + 5 + 6 + 7 + 0.5 * 8) / 5;
@@ -84,5 +84,33 @@ class StatsTest {
         assertEquals(4, Stats.normalizedAuc(new double[]{7}, new double[]{4}), 0);
         assertThrows(IllegalArgumentException.class,
                 () -> Stats.normalizedAuc(new double[]{0, 0}, new double[]{1, 2}));
+    }
+
+    @Test
+    void iqmOfThreeWeighsTheOuterScoresAQuarter() {
+        // Middle half of [0, 3) is [0.75, 2.25]: weights 0.25, 1, 0.25 over a width of 1.5.
+        assertEquals((0.25 * 1 + 2 + 0.25 * 10) / 1.5, Stats.iqm(new double[]{10, 1, 2}), 1e-12);
+    }
+
+    @Test
+    void bootstrapOfTwoScoresSpansBothByEnumeration() {
+        // Resamples of {0, 1}: (0,0) → 0 with chance 1/4, mixed → 0.5 with 1/2, (1,1) → 1 with 1/4; the 2.5th and
+        // 97.5th percentiles of 20k replicates are therefore 0 and 1.
+        assertEquals(new Stats.Estimate(0.5, 0, 1, 2), Stats.iqmWithCi(new double[]{1, 0}, 20_000, 3));
+        assertEquals(new Stats.Estimate(4, 4, 4, 1), Stats.iqmWithCi(new double[]{4}, 1_000, 3));
+    }
+
+    @Test
+    void emptyStrataAreSkippedAndNoScoresGiveNoEstimate() {
+        double[] x = {3, 1, 4, 1, 5, 9};
+        assertEquals(Stats.iqmWithCi(x, 2_000, 11), Stats.iqmWithCi(List.of(new double[0], x), 2_000, 11));
+        assertEquals(Stats.Estimate.NONE, Stats.iqmWithCi(List.of(new double[0]), 100, 0));
+    }
+
+    @Test
+    void aucOfANegativeUnevenlySpacedCurve() {
+        // (100, −1000) → (200, −500) → (400, −100): areas 100 · −750 and 200 · −300 over a span of 300.
+        assertEquals(-135_000.0 / 300, Stats.normalizedAuc(new double[]{100, 200, 400},
+                new double[]{-1000, -500, -100}), 1e-9);
     }
 }
