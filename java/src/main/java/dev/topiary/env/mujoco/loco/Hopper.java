@@ -1,9 +1,6 @@
 package dev.topiary.env.mujoco.loco;
 
-import dev.topiary.env.Rng;
-
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Gymnasium's Hopper-v4 task on Topiary's own hopper model ({@code models/hopper.xml}): 3 motors, 4 physics steps of
@@ -19,12 +16,8 @@ import java.util.Map;
  *   <li>Start: {@code qpos0 + U(±0.005)}, {@code qvel = U(±0.005)}.</li>
  * </ul>
  */
-public final class Hopper extends PlanarLocomotion {
+public final class Hopper extends HealthyLocomotion {
     public static final String MODEL = "hopper.xml";
-    static final double CONTROL_TIMESTEP = 0.008;
-    static final double HEALTHY_REWARD = 1.0;
-    static final double CONTROL_COST = 1e-3;
-    static final double RESET_NOISE = 5e-3;
     static final double HEALTHY_STATE = 100;
     static final double HEALTHY_Z = 0.7;
     static final double HEALTHY_ANGLE = 0.2;
@@ -36,30 +29,11 @@ public final class Hopper extends PlanarLocomotion {
 
     /** On another hopper model with the same joints and motors. */
     public Hopper(Path model) {
-        super("hopper", model, CONTROL_TIMESTEP, 6, 3, 10);
-    }
-
-    @Override
-    protected void initializeEpisode(Rng rng) {
-        addUniformNoise(rng, RESET_NOISE);
-    }
-
-    @Override
-    protected double reward(Map<String, Object> info) {
-        double forward = forwardVelocity(info);
-        double control = CONTROL_COST * squaredControl();
-        info.put("reward_forward", forward);
-        info.put("reward_ctrl", -control);
-        info.put("reward_survive", HEALTHY_REWARD);
-        return forward + HEALTHY_REWARD - control;
-    }
-
-    @Override
-    protected boolean terminated() {
-        return !isHealthy();
+        super("hopper", model, 6, 3);
     }
 
     /** Gymnasium's {@code is_healthy}: every bound is strict. */
+    @Override
     boolean isHealthy() {
         double[] qpos = sim.get("qpos", sim.nq);
         double[] qvel = sim.get("qvel", sim.nv);
