@@ -1,6 +1,7 @@
 package dev.topiary.analysis;
 
-import java.math.BigDecimal;
+import dev.topiary.sweep.Expansion;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -120,6 +121,6 @@ final class Report {
 
     /** 0.0625, 1, 2: the shortest plain decimal. */
     static String number(double x) {
-        return new BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
+        return Expansion.number(x);
     }
 }

@@ -134,7 +134,7 @@ public final class Expansion {
     }
 
     /** 0.0625, 1, 2: the shortest plain decimal. */
-    static String number(double x) {
+    public static String number(double x) {
         return new BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
     }
 
