@@ -85,7 +85,8 @@ public final class Trainer {
         startNanos = System.nanoTime();
         startStep = state.step;
         if (tb != null) {
-            tb.sessionStart(state.step);
+            // The checkpoint's own step was logged before the checkpoint: keep it.
+            tb.sessionStart(state.step + 1);
         }
         while (state.step < cfg.totalSteps()) {
             step();
@@ -220,6 +221,9 @@ public final class Trainer {
         List<String> ec = CsvLog.evalColumns(cfg.evalEpisodes());
         metrics = resuming ? CsvLog.resume(run.metrics(), mc, state.step) : CsvLog.create(run.metrics(), mc);
         evals = resuming ? CsvLog.resume(run.evals(), ec, state.step) : CsvLog.create(run.evals(), ec);
+        if (resuming) {
+            TensorBoardWriter.truncateAfter(run.tensorboard(), state.step);
+        }
         tb = TensorBoardWriter.open(run.tensorboard());
         compute = ComputeLog.open(run, agent, cfg, resuming, state.step);
     }

@@ -11,8 +11,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes scalar summaries as a TensorBoard event file ({@code events.out.tfevents.<unix seconds>.<host>}), with
  * the format encoded by the project ({@link TfEvents}); {@code tensorboard --logdir <run>/tb} and
- * {@code wandb sync} read it. Each process writes a new file, beginning with the {@code brain.Event:2} record; a
- * resumed run calls {@link #sessionStart} so TensorBoard drops what the killed process logged after the checkpoint.
+ * {@code wandb sync} read it. Each process writes a new file, beginning with the {@code brain.Event:2} record. A
+ * resumed run first cuts the earlier files back to its checkpoint ({@link #truncateAfter}), so no reader sees what
+ * the killed process logged after it, and then marks the restart ({@link #sessionStart}) as TensorBoard expects.
  */
 public final class TensorBoardWriter implements AutoCloseable {
     private final Path file;
@@ -41,6 +42,60 @@ public final class TensorBoardWriter implements AutoCloseable {
             throw new UncheckedIOException("could not create a TensorBoard event file in " + dir + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Rewrites every event file in {@code dir} (atomically, only where something changes) without the events of
+     * steps after {@code lastStep} and without a torn or corrupt tail (a process killed mid-write); the resume of a
+     * run checkpointed at {@code lastStep} calls it, as the CSV logs drop their later rows. Returns the number of
+     * events dropped.
+     */
+    public static int truncateAfter(Path dir, long lastStep) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int dropped = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).sorted()
+                    .toList()) {
+                dropped += truncateFile(f, lastStep);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not truncate the TensorBoard events in " + dir + " to step "
+                    + lastStep + ": " + e.getMessage(), e);
+        }
+        return dropped;
+    }
+
+    private static int truncateFile(Path file, long lastStep) throws IOException {
+        byte[] in = Files.readAllBytes(file);
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(in.length);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(in).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int dropped = 0;
+        int pos = 0;
+        while (in.length - pos >= 16) {
+            long length = buf.getLong(pos);
+            if (length < 0 || length > in.length - pos - 16
+                    || buf.getInt(pos + 8) != TfEvents.maskedCrc32c(in, pos, 8)
+                    || buf.getInt(pos + 12 + (int) length) != TfEvents.maskedCrc32c(in, pos + 12, (int) length)) {
+                break;
+            }
+            byte[] data = java.util.Arrays.copyOfRange(in, pos + 12, pos + 12 + (int) length);
+            long step = TfEvents.stepOf(data);
+            if (step >= 0 && step <= lastStep) {
+                kept.write(in, pos, 16 + (int) length);
+            } else {
+                dropped++;
+            }
+            pos += 16 + (int) length;
+        }
+        if (pos < in.length) {
+            dropped++; // the torn or corrupt tail, and anything after it
+        }
+        if (kept.size() != in.length) {
+            AtomicFiles.write(file, kept.toByteArray());
+        }
+        return dropped;
     }
 
     private static String hostName() {
@@ -72,7 +127,10 @@ public final class TensorBoardWriter implements AutoCloseable {
         write(TfEvents.scalar(wallTime, step, tag, (float) value));
     }
 
-    /** Marks a (re)start at {@code step}: TensorBoard discards earlier files' events at steps ≥ {@code step}. */
+    /**
+     * Marks a (re)start at {@code step}: TensorBoard discards earlier files' events at steps ≥ {@code step}, so a
+     * run resumed from step t passes t + 1.
+     */
     public void sessionStart(long step) {
         write(TfEvents.sessionStart(now(), step));
     }

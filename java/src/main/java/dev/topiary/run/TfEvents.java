@@ -99,6 +99,52 @@ final class TfEvents {
         return r.array();
     }
 
+    /**
+     * The step of a serialized {@code Event} (0 when absent, as proto3 omits it), skipping fields it does not need;
+     * -1 when {@code data} is not a well-formed message.
+     */
+    static long stepOf(byte[] data) {
+        int[] pos = {0};
+        try {
+            while (pos[0] < data.length) {
+                long key = readVarint(data, pos);
+                int field = (int) (key >>> 3);
+                switch ((int) (key & 7)) {
+                    case 0 -> {
+                        long v = readVarint(data, pos);
+                        if (field == 2) {
+                            return v;
+                        }
+                    }
+                    case 1 -> pos[0] += 8;
+                    case 2 -> {
+                        int length = (int) readVarint(data, pos);
+                        pos[0] += length;
+                    }
+                    case 5 -> pos[0] += 4;
+                    default -> {
+                        return -1;
+                    }
+                }
+            }
+            return pos[0] == data.length ? 0 : -1;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return -1;
+        }
+    }
+
+    private static long readVarint(byte[] b, int[] pos) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int x = b[pos[0]++] & 0xFF;
+            v |= (long) (x & 0x7F) << shift;
+            if (x < 0x80) {
+                return v;
+            }
+        }
+        throw new ArrayIndexOutOfBoundsException("varint longer than ten bytes");
+    }
+
     static int maskedCrc32c(byte[] b, int off, int len) {
         CRC32C crc = new CRC32C();
         crc.update(b, off, len);

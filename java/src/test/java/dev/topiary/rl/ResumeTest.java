@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.topiary.run.TensorBoardWriterTest;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,6 +84,7 @@ class ResumeTest {
             assertEquals(evalReturns(straight), evalReturns(killed), "evals.csv returns differ");
             assertEquals(metricValues(straight), metricValues(killed), "metrics.csv rows differ");
             assertEquals(a.state().evals.size(), b.state().evals.size());
+            assertEquals(scalars(straight), scalars(killed), "TensorBoard scalars differ after the resume");
         } finally {
             for (AutoCloseable c : closeables) {
                 c.close();
@@ -155,6 +158,24 @@ class ResumeTest {
 
     private static List<String> metricValues(Path run) throws IOException {
         return rowsWithout(run.resolve("metrics.csv"), 1, 2);
+    }
+
+    /**
+     * Every TensorBoard scalar of the run's event files as "tag@step=value", sorted, without the timing ones: one
+     * per tag and step unless a resume failed to drop what the killed process logged after its checkpoint.
+     */
+    private static List<String> scalars(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(run.resolve("tb"))) {
+            for (Path f : files.toList()) {
+                for (TensorBoardWriterTest.Event e : TensorBoardWriterTest.read(Files.readAllBytes(f))) {
+                    if (e.tag != null && !e.tag.contains("per_s") && !e.tag.equals("wall_time")) {
+                        out.add(e.tag + "@" + e.step + "=" + e.value);
+                    }
+                }
+            }
+        }
+        return out.stream().sorted().toList();
     }
 
     private static List<String> rowsWithout(Path csv, int... dropped) throws IOException {

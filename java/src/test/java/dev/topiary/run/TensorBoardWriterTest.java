@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Event files parse back: record lengths and masked CRC32C checked by an independent reader, golden bytes. */
-class TensorBoardWriterTest {
+public class TensorBoardWriterTest {
 
     /** Bitwise CRC32C (Castagnoli, reflected polynomial 0x82F63B78), independent of the JDK's table version. */
     static int crc32c(byte[] b, int off, int len) {
@@ -88,18 +88,68 @@ class TensorBoardWriterTest {
         assertEquals(1, events.get(4).sessionStatus);
     }
 
+    @Test
+    void truncateAfterDropsLaterStepsAndATornTailAndIsIdempotent(@TempDir Path dir) throws Exception {
+        Path tb = dir.resolve("tb");
+        Path first;
+        try (TensorBoardWriter w = TensorBoardWriter.open(tb)) {
+            for (long step = 0; step <= 9000; step += 1000) {
+                w.scalar("eval/return", step, step / 10.0, 100.0 + step);
+                w.scalar("loss/value", step, 1.0 / (step + 1), 100.0 + step);
+            }
+            w.sessionStart(4001);
+            first = w.file();
+        }
+        // A process killed mid-write leaves half a record behind.
+        byte[] torn = TfEvents.record(TfEvents.scalar(200.0, 9500, "eval/return", 1f));
+        Files.write(first, java.util.Arrays.copyOf(torn, torn.length - 5), java.nio.file.StandardOpenOption.APPEND);
+        Path second;
+        try (TensorBoardWriter w = TensorBoardWriter.open(tb)) {
+            w.scalar("eval/return", 3000, 7.0, 300.0);
+            w.scalar("eval/return", 8000, 8.0, 301.0);
+            second = w.file();
+        }
+
+        // Dropped: steps 5000..9000 of both tags (10), the session marker at 4001, the torn record, step 8000.
+        assertEquals(10 + 1 + 1 + 1, TensorBoardWriter.truncateAfter(tb, 4000));
+        List<Event> a = read(Files.readAllBytes(first));
+        assertEquals("brain.Event:2", a.get(0).fileVersion);
+        assertEquals(1 + 2 * 5, a.size(), "file version and two tags at steps 0..4000");
+        for (Event e : a.subList(1, a.size())) {
+            assertTrue(e.step <= 4000, "kept step " + e.step);
+        }
+        assertEquals(400f, a.get(a.size() - 2).value);
+        List<Event> b = read(Files.readAllBytes(second));
+        assertEquals(2, b.size());
+        assertEquals(3000, b.get(1).step);
+
+        byte[] before = Files.readAllBytes(first);
+        assertEquals(0, TensorBoardWriter.truncateAfter(tb, 4000));
+        assertArrayEquals(before, Files.readAllBytes(first));
+        assertEquals(0, TensorBoardWriter.truncateAfter(dir.resolve("absent"), 4000));
+    }
+
+    @Test
+    void theStepOfAnEventIsReadBackAndGarbageIsRejected() {
+        assertEquals(0, TfEvents.stepOf(TfEvents.fileVersion(1.0)));
+        assertEquals(123_456_789_012L, TfEvents.stepOf(TfEvents.scalar(2.0, 123_456_789_012L, "x", 1f)));
+        assertEquals(77, TfEvents.stepOf(TfEvents.sessionStart(3.0, 77)));
+        assertEquals(-1, TfEvents.stepOf(new byte[]{0x10}), "a varint cut short");
+        assertEquals(-1, TfEvents.stepOf(new byte[]{0x0F, 1}), "wire type 7 does not exist");
+    }
+
     /** What the test reader extracts from one Event. */
-    static final class Event {
-        double wallTime;
-        long step;
-        String fileVersion;
-        String tag;
-        float value = Float.NaN;
-        int sessionStatus = -1;
+    public static final class Event {
+        public double wallTime;
+        public long step;
+        public String fileVersion;
+        public String tag;
+        public float value = Float.NaN;
+        public int sessionStatus = -1;
     }
 
     /** Splits TFRecords, checking both masked CRCs and that the file ends exactly after the last record. */
-    static List<Event> read(byte[] file) {
+    public static List<Event> read(byte[] file) {
         ByteBuffer in = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         List<Event> events = new ArrayList<>();
         while (in.hasRemaining()) {
