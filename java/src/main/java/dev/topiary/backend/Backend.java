@@ -33,6 +33,25 @@ public interface Backend extends AutoCloseable {
     void sync();
 
     /**
+     * Runs {@code step}, one training step's ops issued under the name {@code key}, as device graphs where the
+     * backend has them (the kernel backends: one CUDA graph launch instead of a launch per op, replayed each time
+     * the same key comes again with only scalar arguments or pointers changed). Results are identical to running
+     * {@code step} directly, which is what every other backend does. A host transfer or a sync inside the step
+     * splits it into separately replayed segments; nothing else changes. Steps do not nest: an inner call just runs.
+     */
+    default void graphed(String key, Runnable step) {
+        step.run();
+    }
+
+    /**
+     * What {@link #graphed} has done so far (segments, graph builds, launches, node updates, eager nodes), for logs
+     * and tests; empty where steps run directly.
+     */
+    default java.util.Map<String, Long> graphCounters() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Density below which a sparse layer should use {@link SparseWeight.Layout#COMPACT} on this backend: the measured
      * crossover of its compact and dense-with-mask paths.
      */

@@ -1,7 +1,8 @@
 package dev.topiary.backend.cuda;
 
-import dev.topiary.backend.kernel.ArgType;
 import dev.topiary.backend.kernel.Device;
+import dev.topiary.backend.kernel.DeviceGraph;
+import dev.topiary.backend.kernel.GraphNode;
 import dev.topiary.backend.kernel.Kernel;
 import dev.topiary.backend.kernel.Launch;
 import jcuda.CudaException;
@@ -229,16 +230,7 @@ public final class CudaDevice implements Device {
     @Override
     public void launch(Kernel kernel, Launch l, Object... args) {
         bind();
-        Pointer[] params = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) {
-            ArgType t = kernel.args().get(i);
-            params[i] = switch (t) {
-                case PTR, I64 -> Pointer.to(new long[] {(Long) args[i]});
-                case I32 -> Pointer.to(new int[] {(Integer) args[i]});
-                case F32 -> Pointer.to(new float[] {(Float) args[i]});
-                case F64 -> Pointer.to(new double[] {(Double) args[i]});
-            };
-        }
+        Pointer[] params = CudaGraph.arguments(kernel.args(), args);
         try {
             cuLaunchKernel(function(kernel.name()), l.gx(), l.gy(), l.gz(), l.bx(), l.by(), l.bz(),
                     Math.toIntExact(l.sharedBytes()), stream, Pointer.to(params), null);
@@ -248,6 +240,13 @@ public final class CudaDevice implements Device {
         } catch (CudaException e) {
             throw new IllegalStateException("kernel " + kernel.name() + " (" + l + ") failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A real CUDA graph: one {@code cuGraphLaunch} per replay, whatever the node count. */
+    @Override
+    public DeviceGraph instantiate(List<GraphNode> nodes) {
+        bind();
+        return new CudaGraph(nodes, context, stream, this::function);
     }
 
     @Override

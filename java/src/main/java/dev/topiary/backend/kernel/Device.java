@@ -1,6 +1,7 @@
 package dev.topiary.backend.kernel;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * Where the project's kernels run: a CUDA GPU through the driver API, or the CPU emulation of the CUDA execution
@@ -30,6 +31,14 @@ public interface Device extends AutoCloseable {
      * Errors name the kernel and the launch configuration.
      */
     void launch(Kernel kernel, Launch launch, Object... args);
+
+    /**
+     * An executable graph of {@code nodes} (kernel launches, device copies and memsets, in stream order), for
+     * replaying a training step without a launch per op. By default the nodes are re-run one by one.
+     */
+    default DeviceGraph instantiate(List<GraphNode> nodes) {
+        return new DeviceGraph.Replayed(this, nodes);
+    }
 
     /** Waits for everything queued. */
     void sync();

@@ -19,8 +19,14 @@ import dev.topiary.backend.TopologyOps;
  * emulated parity tests exercise exactly the launch logic a GPU runs.
  */
 public final class KernelBackend implements Backend {
+    /** System property: {@code false} runs {@link #graphed} steps op by op (to compare, or to debug a kernel). */
+    public static final String GRAPHS_PROPERTY = "topiary.graphs";
+
     private final String name;
     private final Device device;
+    private final CapturingDevice stream;
+    private final StepGraphs graphs = new StepGraphs();
+    private boolean graphsOn = !"false".equals(System.getProperty(GRAPHS_PROPERTY));
     private final int blockSize;
     private final double compactBelowDensity;
     private final KernelBlas blas;
@@ -44,6 +50,7 @@ public final class KernelBackend implements Backend {
         }
         this.name = name;
         this.device = device;
+        this.stream = new CapturingDevice(device, graphs);
         this.blockSize = blockSize;
         this.compactBelowDensity = compactBelowDensity;
         // After the device: these two keep device scratch buffers.
@@ -61,8 +68,47 @@ public final class KernelBackend implements Backend {
         return new KernelBackend("emulated", EmuDevice.open(lib), blockSize, 0.3);
     }
 
+    /** The device the kernels run on. */
     public Device device() {
         return device;
+    }
+
+    /** The device as the ops issue to it: recording inside a graphed step, the device itself outside. */
+    Device stream() {
+        return stream;
+    }
+
+    /** Whether {@link #graphed} steps run as device graphs (the default; see {@link #GRAPHS_PROPERTY}). */
+    public boolean graphsOn() {
+        return graphsOn;
+    }
+
+    public void useGraphs(boolean on) {
+        if (stream.recording()) {
+            throw new IllegalStateException("cannot switch graphs on or off inside a graphed step");
+        }
+        graphsOn = on;
+    }
+
+    @Override
+    public void graphed(String key, Runnable step) {
+        if (!graphsOn || stream.recording()) {
+            step.run();
+            return;
+        }
+        stream.begin(key);
+        boolean ok = false;
+        try {
+            step.run();
+            ok = true;
+        } finally {
+            stream.end(ok);
+        }
+    }
+
+    @Override
+    public java.util.Map<String, Long> graphCounters() {
+        return graphs.counters().asMap();
     }
 
     public int blockSize() {
@@ -81,12 +127,12 @@ public final class KernelBackend implements Backend {
 
     @Override
     public TensorArena newArena() {
-        return new KernelArena(this, device);
+        return new KernelArena(this, stream);
     }
 
     @Override
     public void sync() {
-        device.sync();
+        stream.sync();
     }
 
     @Override
@@ -148,6 +194,6 @@ public final class KernelBackend implements Backend {
     public void close() {
         blas.close();
         sparse.close();
-        device.close();
+        stream.close();
     }
 }

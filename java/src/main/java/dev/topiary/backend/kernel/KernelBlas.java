@@ -46,7 +46,7 @@ public final class KernelBlas extends BlasOps {
     KernelBlas(KernelBackend backend) {
         super(backend);
         this.backend = backend;
-        this.partials = new KernelBlasScratch(backend.device());
+        this.partials = new KernelBlasScratch(backend.stream());
     }
 
     private static Kernel[] entries(String pattern) {
@@ -112,7 +112,7 @@ public final class KernelBlas extends BlasOps {
         int flags = (aligned(a, lda) ? VEC_A : 0) | (aligned(b, ldb) ? VEC_B : 0) | (aligned(out, n) ? VEC_C : 0);
         int threads = tensorCores || plan.tile() == 128 ? 256 : 64;
         Launch launch = new Launch(ceilDiv(n, plan.tile()), ceilDiv(m, plan.tile()), plan.splits(), threads, 1, 1, 0);
-        Device device = backend.device();
+        Device device = backend.stream();
         device.launch(kernel, launch, a, b, c, partial, bias, mask, m, n, k, plan.kChunk(), alpha, beta, flags);
         if (plan.splits() > 1) {
             device.launch(REDUCE, Launch.cover((long) m * n, backend.blockSize()), partial, c, bias, mask, m, n,

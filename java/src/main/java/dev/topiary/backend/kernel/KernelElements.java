@@ -44,7 +44,7 @@ final class KernelElements extends ElementOps {
     }
 
     private Device device() {
-        return kb().device();
+        return kb().stream();
     }
 
     /** A grid-stride launch over the float4 groups of {@code n} elements. */

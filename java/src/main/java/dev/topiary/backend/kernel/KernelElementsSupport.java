@@ -87,7 +87,7 @@ final class KernelElementsSupport {
          */
         long ensure(long need) {
             if (bytes < need) {
-                Device d = backend.device();
+                Device d = backend.stream();
                 if (ptr != 0) {
                     d.free(ptr);
                 }

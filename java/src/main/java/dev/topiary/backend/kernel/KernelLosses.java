@@ -51,7 +51,7 @@ final class KernelLosses extends LossOps {
         double count = n;
         Launch first = KernelElementsSupport.partialBlocks(kb().blockSize(), n);
         long scratch = first.gx() > 1 ? partials.ensure((long) first.gx() * Double.BYTES) : 0L;
-        kb().device().launch(POINTWISE, first, kind, ptr(pred), ptr(target), ptr(rowWeights), n, pred.cols(), delta,
+        kb().stream().launch(POINTWISE, first, kind, ptr(pred), ptr(target), ptr(rowWeights), n, pred.cols(), delta,
                 count, ptr(grad), scratch, ptr(loss));
         finish(first, scratch, count, loss);
     }
@@ -61,7 +61,7 @@ final class KernelLosses extends LossOps {
         int rows = logits.rows();
         Launch first = KernelElementsSupport.rowGroups(kb().blockSize(), rows, logits.cols());
         long scratch = first.gx() > 1 ? partials.ensure((long) first.gx() * Double.BYTES) : 0L;
-        kb().device().launch(CROSS_ENTROPY, first, ptr(logits), ptr(target), ptr(rowWeights), rows, logits.cols(),
+        kb().stream().launch(CROSS_ENTROPY, first, ptr(logits), ptr(target), ptr(rowWeights), rows, logits.cols(),
                 ptr(grad), scratch, ptr(loss));
         // loss = −Σ w·Σ t·log p / rows.
         finish(first, scratch, -(double) rows, loss);
@@ -70,7 +70,7 @@ final class KernelLosses extends LossOps {
     /** The final pass, when the first had more than one block: loss = Σ partials / divisor. */
     private void finish(Launch first, long scratch, double divisor, Tensor loss) {
         if (first.gx() > 1) {
-            kb().device().launch(FINAL, new Launch(1, 1, 1, kb().blockSize(), 1, 1, 0), scratch, first.gx(), divisor,
+            kb().stream().launch(FINAL, new Launch(1, 1, 1, kb().blockSize(), 1, 1, 0), scratch, first.gx(), divisor,
                     ptr(loss));
         }
     }

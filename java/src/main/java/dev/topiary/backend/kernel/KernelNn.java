@@ -43,7 +43,7 @@ final class KernelNn extends NnOps {
     }
 
     private Device device() {
-        return kb().device();
+        return kb().stream();
     }
 
     @Override

@@ -56,14 +56,14 @@ final class KernelOptim extends OptimOps {
         float decay = (float) (1 - (double) hp.lr() * hp.weightDecay());
         float oneMinusBeta1 = (float) (1 - (double) hp.beta1());
         float oneMinusBeta2 = (float) (1 - (double) hp.beta2());
-        kb().device().launch(ADAMW, gridStride((n + 3) / 4), KernelTensor.ptr(param), KernelTensor.ptr(grad),
+        kb().stream().launch(ADAMW, gridStride((n + 3) / 4), KernelTensor.ptr(param), KernelTensor.ptr(grad),
                 KernelTensor.ptr(m), KernelTensor.ptr(v), KernelTensor.ptr(mask), KernelTensor.ptr(step), n, hp.lr(),
                 hp.beta1(), hp.beta2(), decay, oneMinusBeta1, oneMinusBeta2, hp.eps());
     }
 
     @Override
     protected void incrementStepImpl(Tensor step) {
-        kb().device().launch(INCREMENT, new Launch(1, 1, 1, 1, 1, 1, 0), KernelTensor.ptr(step));
+        kb().stream().launch(INCREMENT, new Launch(1, 1, 1, 1, 1, 1, 0), KernelTensor.ptr(step));
     }
 
     @Override
@@ -73,7 +73,7 @@ final class KernelOptim extends OptimOps {
             total += slices(g.size());
         }
         long scratch = ensurePartials(Math.max(1, total));
-        Device d = kb().device();
+        Device d = kb().stream();
         long offset = 0;
         for (Tensor g : grads) {
             long blocks = slices(g.size());
@@ -94,7 +94,7 @@ final class KernelOptim extends OptimOps {
     /** The partials buffer with room for {@code count} doubles, grown (never shrunk) and kept for later calls. */
     private long ensurePartials(long count) {
         if (partialCount < count) {
-            Device d = kb().device();
+            Device d = kb().stream();
             if (partials != 0) {
                 d.free(partials);
             }
@@ -110,7 +110,7 @@ final class KernelOptim extends OptimOps {
         for (Tensor g : grads) {
             long n = g.size();
             if (n > 0) {
-                kb().device().launch(CLIP, gridStride(n), KernelTensor.ptr(g), n, KernelTensor.ptr(sumSq), maxNorm);
+                kb().stream().launch(CLIP, gridStride(n), KernelTensor.ptr(g), n, KernelTensor.ptr(sumSq), maxNorm);
             }
         }
     }
@@ -121,7 +121,7 @@ final class KernelOptim extends OptimOps {
         if (n == 0) {
             return;
         }
-        Device d = kb().device();
+        Device d = kb().stream();
         if (tau == 1) {
             d.copyOnDevice(KernelTensor.ptr(source), KernelTensor.ptr(target), n * Float.BYTES);
             return;

@@ -33,7 +33,7 @@ final class KernelRandom extends RandomOps {
     protected void uniformImpl(Tensor out, float lo, float hi, long seed, long stream) {
         long n = out.size();
         if (n > 0) {
-            kb().device().launch(UNIFORM, gridStride((n + 3) / 4), KernelTensor.ptr(out), n, seed, stream, (double) lo,
+            kb().stream().launch(UNIFORM, gridStride((n + 3) / 4), KernelTensor.ptr(out), n, seed, stream, (double) lo,
                     (double) hi - lo);
         }
     }
@@ -42,7 +42,7 @@ final class KernelRandom extends RandomOps {
     protected void normalImpl(Tensor out, float mean, float std, long seed, long stream) {
         long n = out.size();
         if (n > 0) {
-            kb().device().launch(NORMAL, gridStride(n), KernelTensor.ptr(out), n, seed, stream, (double) mean,
+            kb().stream().launch(NORMAL, gridStride(n), KernelTensor.ptr(out), n, seed, stream, (double) mean,
                     (double) std);
         }
     }
@@ -51,7 +51,7 @@ final class KernelRandom extends RandomOps {
     protected void intsImpl(Tensor out, int bound, long seed, long stream) {
         long n = out.size();
         if (n > 0) {
-            kb().device().launch(INTS, gridStride((n + 3) / 4), KernelTensor.ptr(out), n, seed, stream, bound);
+            kb().stream().launch(INTS, gridStride((n + 3) / 4), KernelTensor.ptr(out), n, seed, stream, bound);
         }
     }
 

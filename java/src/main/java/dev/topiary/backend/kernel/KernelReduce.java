@@ -37,7 +37,7 @@ final class KernelReduce extends ReduceOps {
     }
 
     private Device device() {
-        return kb().device();
+        return kb().stream();
     }
 
     @Override

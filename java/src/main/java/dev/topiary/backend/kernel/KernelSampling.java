@@ -54,7 +54,7 @@ final class KernelSampling extends SamplingOps {
         int cap = tree.cols() / 2;
         int depth = Integer.numberOfTrailingZeros(cap);
         int block = kb().blockSize();
-        Device d = kb().device();
+        Device d = kb().stream();
         long t = KernelTensor.ptr(tree);
         long i = KernelTensor.ptr(idx);
         long w = KernelTensor.ptr(values);
@@ -83,14 +83,14 @@ final class KernelSampling extends SamplingOps {
     protected void sumTreeSampleImpl(Tensor tree, Tensor u, Tensor out) {
         int n = u.rows();
         if (n > 0) {
-            kb().device().launch(SAMPLE, gridStride(n), KernelTensor.ptr(tree), tree.cols() / 2, KernelTensor.ptr(u),
+            kb().stream().launch(SAMPLE, gridStride(n), KernelTensor.ptr(tree), tree.cols() / 2, KernelTensor.ptr(u),
                     KernelTensor.ptr(out), n);
         }
     }
 
     @Override
     protected void sumTreeTotalImpl(Tensor tree, Tensor out) {
-        kb().device().launch(TOTAL, new Launch(1, 1, 1, 1, 1, 1, 0), KernelTensor.ptr(tree), KernelTensor.ptr(out));
+        kb().stream().launch(TOTAL, new Launch(1, 1, 1, 1, 1, 1, 0), KernelTensor.ptr(tree), KernelTensor.ptr(out));
     }
 
     /** A grid-stride launch over {@code items} work items, {@link #ITEMS_PER_THREAD} or more per thread. */

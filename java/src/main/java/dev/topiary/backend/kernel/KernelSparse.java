@@ -38,8 +38,8 @@ final class KernelSparse extends SparseOps {
     KernelSparse(KernelBackend backend) {
         super(backend);
         this.backend = backend;
-        this.inputRows = new KernelBlasScratch(backend.device());
-        this.gradRows = new KernelBlasScratch(backend.device());
+        this.inputRows = new KernelBlasScratch(backend.stream());
+        this.gradRows = new KernelBlasScratch(backend.stream());
         this.layout = new KernelSparseLayout(backend);
     }
 
@@ -59,7 +59,7 @@ final class KernelSparse extends SparseOps {
         }
         int ld = padded(batch);
         long xt = featureMajor(x, w.cols(), ld, inputRows);
-        backend.device().launch(SPMM, spmmLaunch(w.rows(), batch), xt, ld, ptr(w.rowPtr()), ptr(w.colIdx()), 0L,
+        backend.stream().launch(SPMM, spmmLaunch(w.rows(), batch), xt, ld, ptr(w.rowPtr()), ptr(w.colIdx()), 0L,
                 ptr(w.values()), w.rows(), w.cols(), batch, ptr(bias), 0f, ptr(y));
     }
 
@@ -76,7 +76,7 @@ final class KernelSparse extends SparseOps {
         int ld = padded(batch);
         long dyt = featureMajor(dy, w.rows(), ld, gradRows);
         // The CSC index turns W's columns into rows: dX's feature i sums dY's features at rowIdx over column i.
-        backend.device().launch(SPMM, spmmLaunch(w.cols(), batch), dyt, ld, ptr(w.colPtr()), ptr(w.rowIdx()),
+        backend.stream().launch(SPMM, spmmLaunch(w.cols(), batch), dyt, ld, ptr(w.colPtr()), ptr(w.rowIdx()),
                 ptr(w.perm()), ptr(w.values()), w.cols(), w.rows(), batch, 0L, beta, ptr(dx));
     }
 
@@ -87,7 +87,7 @@ final class KernelSparse extends SparseOps {
             blas().gemm(true, false, w.rows(), w.cols(), batch, 1f, ptr(dy), ptr(x), beta, ptr(dw), 0, ptr(w.mask()));
             return;
         }
-        Device device = backend.device();
+        Device device = backend.stream();
         if (batch == 0) {
             if (w.nnz() > 0) {
                 device.launch(SCALE, Launch.cover(w.nnz(), backend.blockSize()), ptr(dw), w.nnz(), beta);
@@ -118,7 +118,7 @@ final class KernelSparse extends SparseOps {
     private long featureMajor(Tensor a, int features, int ld, KernelBlasScratch scratch) {
         long dst = scratch.ensure((long) features * ld * Float.BYTES);
         Launch launch = new Launch(ceilDiv(features, 32), ceilDiv(ld, 128), 1, 32, 8, 1, 0);
-        backend.device().launch(TRANSPOSE, launch, ptr(a), dst, a.rows(), features, ld);
+        backend.stream().launch(TRANSPOSE, launch, ptr(a), dst, a.rows(), features, ld);
         return dst;
     }
 

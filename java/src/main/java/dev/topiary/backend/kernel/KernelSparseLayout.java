@@ -43,7 +43,7 @@ final class KernelSparseLayout {
 
     KernelSparseLayout(KernelBackend backend) {
         this.backend = backend;
-        this.scratch = new KernelBlasScratch(backend.device());
+        this.scratch = new KernelBlasScratch(backend.stream());
     }
 
     /** Device addresses of the scratch arrays of one compaction, carved from one buffer. */
@@ -64,7 +64,7 @@ final class KernelSparseLayout {
 
     void compact(Tensor values, Tensor mask, int nnz, SparseWeight dst, Tensor[] denseAligned,
                  Tensor[] compactAligned) {
-        Device device = backend.device();
+        Device device = backend.stream();
         int rows = dst.rows();
         int cols = dst.cols();
         int words = ceilDiv(cols, 32);
@@ -122,7 +122,7 @@ final class KernelSparseLayout {
 
     private void zeroTail(long ptr, int from, int to) {
         if (to > from) {
-            backend.device().memsetZero(ptr + (long) from * Float.BYTES, (long) (to - from) * Float.BYTES);
+            backend.stream().memsetZero(ptr + (long) from * Float.BYTES, (long) (to - from) * Float.BYTES);
         }
     }
 
@@ -137,7 +137,7 @@ final class KernelSparseLayout {
     }
 
     void expand(SparseWeight src, Tensor values, Tensor mask, Tensor[] compactAligned, Tensor[] denseAligned) {
-        Device device = backend.device();
+        Device device = backend.stream();
         int rows = src.rows();
         int cols = src.cols();
         long dense = (long) rows * cols;

@@ -76,7 +76,7 @@ final class KernelTopology extends TopologyOps {
     @Override
     protected synchronized void randomMaskImpl(Tensor mask, int k, long seed, long stream) {
         if (k == 0) {
-            kb().device().memsetZero(KernelTensor.ptr(mask), mask.size());
+            kb().stream().memsetZero(KernelTensor.ptr(mask), mask.size());
             return;
         }
         selectOrReset(RANDOM_ALL, null, mask, k, seed, stream);
@@ -95,7 +95,7 @@ final class KernelTopology extends TopologyOps {
             stateWords = 0;
             try {
                 if (dropped != 0) {
-                    kb().device().free(dropped);
+                    kb().stream().free(dropped);
                 }
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
@@ -118,7 +118,7 @@ final class KernelTopology extends TopologyOps {
         long groups = (n + 3) / 4;
         long src = KernelTensor.ptr(keys);
         long m = KernelTensor.ptr(mask);
-        Device d = kb().device();
+        Device d = kb().stream();
         if (groups <= SMALL_ITERS * block) {
             int iters = (int) Math.max(1, ceilDiv(groups, block));
             d.launch(SELECT_SMALL, new Launch(1, 1, 1, block, 1, 1, 0), kind, src, m, n, iters, seed, stream, k,
@@ -145,7 +145,7 @@ final class KernelTopology extends TopologyOps {
     /** The state buffer with room for {@code words} unsigned ints; a new one starts zeroed, as the kernels need. */
     private long ensureState(long words) {
         if (stateWords < words) {
-            Device d = kb().device();
+            Device d = kb().stream();
             if (state != 0) {
                 d.free(state);
             }
@@ -170,7 +170,7 @@ final class KernelTopology extends TopologyOps {
                 int i = first + t;
                 targets[t] = i >= moments.length ? 0L : KernelTensor.ptr(i < 0 ? values : moments[i]);
             }
-            kb().device().launch(MASK_CHANGE, launch, KernelTensor.ptr(oldMask), KernelTensor.ptr(newMask), n,
+            kb().stream().launch(MASK_CHANGE, launch, KernelTensor.ptr(oldMask), KernelTensor.ptr(newMask), n,
                     targets[0], targets[1], targets[2], targets[3]);
         }
     }
@@ -178,7 +178,7 @@ final class KernelTopology extends TopologyOps {
     @Override
     protected void countActiveImpl(Tensor mask, Tensor out) {
         long n = mask.size();
-        Device d = kb().device();
+        Device d = kb().stream();
         d.memsetZero(KernelTensor.ptr(out), Integer.BYTES);
         if (n > 0) {
             d.launch(COUNT_ACTIVE, gridStride((n + 3) / 4), KernelTensor.ptr(mask), n, KernelTensor.ptr(out));

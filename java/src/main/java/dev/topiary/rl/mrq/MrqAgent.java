@@ -41,6 +41,11 @@ public final class MrqAgent implements Agent {
     private static final long ACT_NOISE_STREAM = 0x7A4L << 40;
     private static final long ACT_GUMBEL_STREAM = 0x7A5L << 40;
 
+    /** The graphed steps' keys (see {@link Backend#graphed}). */
+    static final String ENCODER_STEP = "mrq/encoder";
+    static final String VALUE_POLICY_STEP = "mrq/value+policy";
+
+    private final Backend backend;
     private final MrqHyperParameters hp;
     private final ActionCodec codec;
     private final long seed;
@@ -72,6 +77,7 @@ public final class MrqAgent implements Agent {
             throw new IllegalArgumentException("MR.Q needs at least one training call, got " + totalTrainCalls
                     + " (total steps must exceed the warm-up)");
         }
+        this.backend = backend;
         this.hp = codec.discrete() ? hyperParameters.forDiscrete() : hyperParameters;
         this.codec = codec;
         this.seed = seed;
@@ -169,16 +175,23 @@ public final class MrqAgent implements Agent {
             net.updateTargets();
             targetRewardScale = rewardScale;
             rewardScale = replay.rewardScale();
+            boolean terminal = replay.hasTerminal();
             for (int i = 0; i < interval; i++) {
-                encoderUpdate.run(replay.sampleSequence(), replay.hasTerminal());
+                backend.graphed(ENCODER_STEP, () -> encoderUpdate.run(replay.sampleSequence(), terminal));
             }
         }
+        // Sampling, both updates and the priorities are one device graph where the backend has graphs: the only
+        // host traffic of a training call is then the environment's transition, added before it.
+        backend.graphed(VALUE_POLICY_STEP, this::valueAndPolicyStep);
+        calls++;
+    }
+
+    private void valueAndPolicyStep() {
         var batch = replay.sampleNStep();
         lastBatch = batch;
         valueUpdate.run(batch, calls, rewardScale, targetRewardScale);
         policyUpdate.run(valueUpdate.zs(), calls);
         replay.updatePriorities(batch, valueUpdate.tdErrorAbs());
-        calls++;
     }
 
     @Override
