@@ -12,6 +12,9 @@ import java.util.List;
  * identical; a step without such calls is one segment, one graph launch.
  */
 final class CapturingDevice implements Device {
+    /** {@code -Dtopiary.graphs.trace=true} prints where each segment of a graphed step ends (what split it). */
+    private static final boolean TRACE = Boolean.getBoolean("topiary.graphs.trace");
+
     private final Device inner;
     private final StepGraphs graphs;
     private final List<GraphNode> pending = new ArrayList<>();
@@ -50,6 +53,9 @@ final class CapturingDevice implements Device {
     }
 
     private void flush() {
+        if (key != null && TRACE) {
+            new Throwable("graphed step " + key + ": segment " + segment + " ends here").printStackTrace(System.out);
+        }
         if (key != null && !pending.isEmpty()) {
             graphs.submit(inner, key, segment++, pending);
             pending.clear();
