@@ -47,6 +47,10 @@ import java.util.Map;
  * Observations are normalised with running statistics updated on every observed transition.
  */
 public final class DdpgAgent implements Agent {
+    /** The graphed step's key (see {@link Backend#graphed}). */
+    static final String UPDATE_STEP = "ddpg/update";
+
+    private final Backend backend;
     private static final long ACT_NOISE_STREAM = 0xDD61L << 40;
 
     /** The trained modules and their targets. */
@@ -74,6 +78,7 @@ public final class DdpgAgent implements Agent {
      */
     public DdpgAgent(Backend backend, int obsDim, ActionCodec codec, DdpgHyperParameters hyperParameters,
                      RegimePlan plan, long totalTrainCalls, int replayCapacity, long seed) {
+        this.backend = backend;
         if (codec.discrete()) {
             throw new IllegalArgumentException("DDPG acts in continuous (Box) action spaces only; use MR.Q for "
                     + "discrete actions");
@@ -161,8 +166,13 @@ public final class DdpgAgent implements Agent {
 
     @Override
     public void train() {
+        if (normalizer != null) {
+            normalizer.uploadIfStale();
+        }
         for (int k = 0; k < hp.generic().updatesPerStep(); k++) {
-            update.run(replay.sampleNStep());
+            // Sampling, the critic and actor steps and the target updates: one device graph where the backend
+            // has them.
+            backend.graphed(UPDATE_STEP, () -> update.run(replay.sampleNStep()));
         }
         calls++;
     }

@@ -47,6 +47,10 @@ import java.util.Map;
  * (Philox keyed by the update or act count), so a resumed run draws exactly what an uninterrupted one would.
  */
 public final class SacAgent implements Agent {
+    /** The graphed step's key (see {@link Backend#graphed}). */
+    static final String UPDATE_STEP = "sac/update";
+
+    private final Backend backend;
     private static final long ACT_NOISE_STREAM = 0x5AC3L << 40;
 
     /** The trained modules and the critic's target. */
@@ -75,6 +79,7 @@ public final class SacAgent implements Agent {
      */
     public SacAgent(Backend backend, int obsDim, ActionCodec codec, SacHyperParameters hyperParameters,
                     RegimePlan plan, long totalTrainCalls, int replayCapacity, long seed) {
+        this.backend = backend;
         if (codec.discrete()) {
             throw new IllegalArgumentException("SAC here acts in continuous (Box) action spaces only; use MR.Q for "
                     + "discrete actions");
@@ -162,9 +167,15 @@ public final class SacAgent implements Agent {
 
     @Override
     public void train() {
+        if (normalizer != null) {
+            normalizer.uploadIfStale();
+        }
         int utd = hp.generic().updatesPerStep();
         for (int k = 0; k < utd; k++) {
-            update.run(replay.sampleNStep(), calls * utd + k);
+            long n = calls * utd + k;
+            // Sampling, the critic, actor and temperature steps and the target update: one device graph where the
+            // backend has them.
+            backend.graphed(UPDATE_STEP, () -> update.run(replay.sampleNStep(), n));
         }
         calls++;
     }

@@ -71,11 +71,19 @@ public final class ObservationNormalizer {
 
     /** {@code out = (x − μ) ⊙ 1/sqrt(σ² + ε)}, x and out {@code F32[rows×d]} (may be the same tensor). */
     public void apply(Tensor x, Tensor out) {
+        uploadIfStale();
+        b.elements().binary(Binary.SUB, x, meanDevice, out);
+        b.elements().binary(Binary.MUL, out, invStdDevice, out);
+    }
+
+    /**
+     * Uploads the statistics if observations arrived since the last upload: the agents call it before a graphed
+     * update, so the update itself moves nothing between host and device.
+     */
+    public void uploadIfStale() {
         if (stale) {
             upload();
         }
-        b.elements().binary(Binary.SUB, x, meanDevice, out);
-        b.elements().binary(Binary.MUL, out, invStdDevice, out);
     }
 
     private void upload() {
