@@ -42,8 +42,9 @@ class CliTest {
         for (String option : List.of("--quick", "--algo", "--env", "--regime", "--encoder-regime", "--critic-regime",
                 "--actor-regime", "--steps", "--warmup", "--width", "--batch", "--eval-interval", "--eval-episodes",
                 "--log-interval", "--checkpoint-interval", "--keep-checkpoints", "--seed", "--out", "--resume",
-                "--backend", "--threads")) {
-            String shown = option.equals("--quick") ? option + " " : option + "=";
+                "--backend", "--threads", "--tf32", "--no-graphs")) {
+            boolean flag = List.of("--quick", "--tf32", "--no-graphs").contains(option);
+            String shown = flag ? option + " " : option + "=";
             assertTrue(r.out().contains(shown), option + " missing from:\n" + r.out());
         }
         assertTrue(run("eval", "--help").out().contains("--checkpoint"));
@@ -77,6 +78,13 @@ class CliTest {
         Result backend = run("train", "--backend", "tpu", "--steps", "2000", "--warmup", "1000", "--width", "0.0625",
                 "--out", out.toString());
         assertTrue(backend.err().contains("use auto, cpu, cuda or reference"), backend.err());
+
+        Path tf32Out = tmp.resolve("tf32");
+        Result tf32 = run("train", "--backend", "cpu", "--tf32", "--steps", "2000", "--warmup", "1000", "--out",
+                tf32Out.toString());
+        assertEquals(1, tf32.code());
+        assertTrue(tf32.err().contains("--tf32 applies to the CUDA backend"), tf32.err());
+        assertFalse(Files.exists(tf32Out.resolve("config.json")), "nothing was written");
     }
 
     @Test

@@ -122,7 +122,8 @@ public final class KernelBackend implements Backend {
 
     @Override
     public String description() {
-        return name + ": " + device.description() + ", " + blockSize + " threads per block";
+        return name + ": " + device.description() + ", " + blockSize + " threads per block, "
+                + (blas.tf32() ? "TF32 GEMMs" : "fp32 GEMMs") + ", graphed steps " + (graphsOn ? "on" : "off");
     }
 
     @Override
