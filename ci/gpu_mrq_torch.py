@@ -25,6 +25,9 @@ Two steps are timed, each in eager mode and as torch.compile(step, mode="reduce-
                 bins at symexp(linspace(-10, 10, 65)) (weight 0.1), masked; no done term (DMC never terminates, and
                 Topiary adds it only once the buffer has seen a termination).
 The JSON also gives "train call, amortized" = value+policy + encoder: MR.Q runs 250 encoder updates every 250 calls.
+Each mode builds fresh networks (same seed). Compiled steps on CUDA use AdamW(capturable=True), so that the optimizer
+step can be a CUDA graph too; their rows record Dynamo's graph breaks and Inductor's CUDA-graph skips (counted over
+the whole run so far), since a skipped graph runs without CUDA graphs.
 Inputs are random and on the device before timing (a pool of 4 batches, rotated): no host round trip per step, no
 replay sampling. Times are medians of CUDA-event times of single steps after a warm-up (on the CPU: perf_counter),
 and ms_burst is the mean over one unsynchronised run of the same number of steps.
@@ -129,12 +132,16 @@ def build(torch, obs_dim, action_dim, m, device, seed):
     return nets, targets, dims
 
 
-def make_steps(torch, nets, targets, dims, device):
-    """The value+policy step and the encoder step as plain functions of their batch tensors, with their optimizers."""
+def make_steps(torch, nets, targets, dims, device, capturable):
+    """The value+policy step and the encoder step as plain functions of their batch tensors, with their optimizers.
+
+    capturable: AdamW keeps its step counts on the device, so that a compiled optimizer step can be a CUDA graph
+    (with the counts on the host, Inductor would run that graph without one)."""
     F = torch.nn.functional
     enc, val, pol = nets["encoder"], nets["value"], nets["policy"]
     enc_t, val_t, pol_t = targets["encoder"], targets["value"], targets["policy"]
-    opt = {k: torch.optim.AdamW(v.parameters(), lr=LR[k], weight_decay=WEIGHT_DECAY) for k, v in nets.items()}
+    opt = {k: torch.optim.AdamW(v.parameters(), lr=LR[k], weight_decay=WEIGHT_DECAY, capturable=capturable)
+           for k, v in nets.items()}
     pol_params = list(pol.parameters())
     reward_scale = torch.tensor(1.0, device=device)
     target_reward_scale = torch.tensor(1.0, device=device)
@@ -313,7 +320,8 @@ def run(argv):
             "device_kind": device, "tf32": False, "dtype": "float32",
             "task": "DMC humanoid-run shapes (obs 67, action 21)", "batch": BATCH,
             "encoder_horizon": ENCODER_HORIZON, "weights": "dense", "compile_mode": "reduce-overhead",
-            "adamw": "torch.optim.AdamW defaults (foreach on CUDA), betas 0.9/0.999, eps 1e-8",
+            "adamw": "torch.optim.AdamW defaults (foreach on CUDA), betas 0.9/0.999, eps 1e-8; capturable when compiled"
+                     " on CUDA",
             "matmul_allow_tf32": torch.backends.cuda.matmul.allow_tf32,
             "cudnn_allow_tf32": torch.backends.cudnn.allow_tf32,
             "repeats": repeats, "warmup": warmup,
@@ -328,7 +336,8 @@ def run(argv):
     for m in opts["widths"]:
         for mode in modes:
             nets, targets, dims = build(torch, OBS, ACTION, m, device, 1)
-            value_policy, encoder = make_steps(torch, nets, targets, dims, device)
+            capturable = mode == "compiled" and cuda
+            value_policy, encoder = make_steps(torch, nets, targets, dims, device, capturable)
             gen = torch.Generator(device=device).manual_seed(7)
             vp_pool, enc_pool = random_batches(torch, device, gen)
             # Each step must move exactly its own modules: value+policy never the encoder (no gradient reaches it
@@ -340,7 +349,7 @@ def run(argv):
             ms_sum, row_group = 0.0, []
             for stage, fn, pool, names, expected in stages:
                 row = {"width": m, "mode": mode, "stage": stage, "hidden": dims["hidden"],
-                       "params": {k: count(v) for k, v in nets.items()}}
+                       "params": {k: count(v) for k, v in nets.items()}, "adamw_capturable": capturable}
                 before = {k: [p.detach().clone() for p in v.parameters()] for k, v in nets.items()}
                 try:
                     f = torch.compile(fn, mode="reduce-overhead") if mode == "compiled" else fn
