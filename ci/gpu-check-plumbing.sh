@@ -76,6 +76,8 @@ rc=$?
 check "self-test exits 0" [ $rc = 0 ]
 check "self-test: parity step" has "$tmp/r3/summary.txt" "PASS  parity (cpu): 3 passed, 0 failed"
 check "self-test: training step" has "$tmp/r3/summary.txt" "training --quick"
+STUB_FAIL_BENCH=1 bash ci/gpu-check.sh --training --self-test --bundle "$tmp/bundle" "$tmp/r5" >"$tmp/r5.log" 2>&1
+check "training self-test exits 0 although its GPU stages fail" [ $? = 0 ]
 bash ci/gpu-check.sh --training --full --bundle "$tmp/bundle" "$tmp/r4" >/dev/null 2>&1
 check "--full with --training is refused" [ $? = 2 ]
 check "--help names the training mode" bash -c "bash ci/gpu-check.sh --help | grep -q -- '--training'"

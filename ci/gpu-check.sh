@@ -33,7 +33,8 @@
 #   (Pendulum-v1; humanoid-run needs MuJoCo), TOPIARY_TRAINING_STEPS (5000), TOPIARY_TRAINING_WARMUP (1000),
 #   TOPIARY_TRAINING_WIDTH (1); PyTorch's widths: TOPIARY_TORCH_WIDTHS (1; e.g. 1,8, which takes longer).
 # Exit status: 0 when the parity suite passed and the sanitizers found nothing; 1 otherwise. With --training: 0 when
-# the benchmark and the training run finished and PyTorch's checks (finite losses, the right modules moved) held.
+# the benchmark and the training run finished and PyTorch's checks (finite losses, the right modules moved) held;
+# with --training --self-test, 0 once every stage has run (the GPU stages fail there, and the summary says why).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -205,6 +206,7 @@ if [ $training = 1 ]; then
   } >"$res/summary.txt"
   echo
   cat "$res/summary.txt"
+  [ $self_test = 1 ] && status=0  # no GPU: the stages were expected to fail; the plumbing ran
   exit $status
 fi
 
