@@ -275,7 +275,7 @@ def compile_counters(torch):
     try:
         from torch._dynamo.utils import counters
         return {"graph_breaks": sum(counters["graph_break"].values()),
-                "graph_break_reasons": sorted(counters["graph_break"])[:8],
+                "graph_break_reasons": sorted({r.strip().splitlines()[0][:120] for r in counters["graph_break"]})[:8],
                 "cudagraph_skips": counters["inductor"].get("cudagraph_skips", 0)}
     except Exception as e:  # private API: its shape may change between versions
         return {"unknown": f"{type(e).__name__}: {e}"[:200]}
@@ -425,7 +425,8 @@ def parse(argv):
     except (StopIteration, ValueError):
         return None, None
     if len(rest) != 1 or opts["device"] not in ("cuda", "cpu") or not opts["widths"] \
-            or any(not w > 0 for w in opts["widths"]):
+            or any(not w > 0 for w in opts["widths"]) or (opts["repeats"] is not None and opts["repeats"] < 1) \
+            or (opts["warmup"] is not None and opts["warmup"] < 0):
         return None, None
     return opts, rest[0]
 
