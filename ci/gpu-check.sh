@@ -11,32 +11,52 @@
 #   6. a summary table, printed last and kept in summary.txt.
 # Default run: under 10 minutes (each step has a time limit, together 585 s; a step stopped at its limit is reported
 # INCOMPLETE, never PASS). --full: the whole benchmark grid (an hour or more) and longer sanitizer limits.
+# --training, instead of steps 2 to 6 (also under 10 minutes, limits together 550 s):
+#   T1. Topiary's training-throughput benchmark on the GPU (topiary bench --backend cuda --include Bench_40);
+#   T2. the same MR.Q update shapes in PyTorch, eager and torch.compile(mode="reduce-overhead"), TF32 off, on the
+#       same card in the same run (ci/gpu_mrq_torch.py), when python3 has torch;
+#   T3. a short real training run on the GPU: MR.Q with MST on Pendulum-v1, width x1, 5,000 steps (1,000 warm-up);
+#   T4. a summary: Topiary's updates/s against PyTorch's, the ratios, and the run's last evaluation.
 #
-# usage: ci/gpu-check.sh [--full] [--bundle DIR] [--self-test] [RESULTS_DIR]
+# usage: ci/gpu-check.sh [--full | --training] [--bundle DIR] [--self-test] [RESULTS_DIR]
 #   RESULTS_DIR  default $OUT, else gpu-results/. At most 8 files go there: summary.txt, env.txt, parity.log,
-#                sanitizer.log, bench.txt, bench.json, train.log, reports.tar.gz (JUnit XML, full sanitizer logs).
+#                sanitizer.log, bench.txt, bench.json, train.log, reports.tar.gz (JUnit XML, full sanitizer logs);
+#                with --training: summary.txt, env.txt, training-throughput.json and .txt (the benchmark and its log),
+#                torch-mrq.json and .txt, train.log, train-run.tar.gz (the run directory's config, metrics, evals,
+#                compute and curve; not its checkpoints or final agent, which are too big to bring back).
 #   --self-test  for a machine without a GPU: the parity suite on the CPU backend (a few classes), to check that the
 #                bundle and this script work; it measures nothing and the GPU steps report why they did not run.
-# Exit status: 0 when the parity suite passed and the sanitizers found nothing; 1 otherwise.
+#                With --training it checks the training mode's plumbing the same way (the GPU stages fail fast).
+#   Time limits (seconds; the environment overrides them): TOPIARY_PARITY_LIMIT, TOPIARY_SANITIZER_LIMIT,
+#   TOPIARY_BENCH_LIMIT, TOPIARY_TORCH_LIMIT, TOPIARY_TRAIN_LIMIT; with --training TOPIARY_TRAINING_BENCH_LIMIT (230),
+#   TOPIARY_TRAINING_TORCH_LIMIT (170), TOPIARY_TRAINING_RUN_LIMIT (150). The training mode's run: TOPIARY_TRAINING_ENV
+#   (Pendulum-v1; humanoid-run needs MuJoCo), TOPIARY_TRAINING_STEPS (5000), TOPIARY_TRAINING_WARMUP (1000),
+#   TOPIARY_TRAINING_WIDTH (1); PyTorch's widths: TOPIARY_TORCH_WIDTHS (1; e.g. 1,8, which takes longer).
+# Exit status: 0 when the parity suite passed and the sanitizers found nothing; 1 otherwise. With --training: 0 when
+# the benchmark and the training run finished and PyTorch's checks (finite losses, the right modules moved) held;
+# with --training --self-test, 0 once every stage has run (the GPU stages fail there, and the summary says why).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 
 full=0
+training=0
 self_test=0
 bundle=gpu-bundle
 res=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) full=1 ;;
+    --training) training=1 ;;
     --self-test) self_test=1 ;;
     --bundle) bundle=${2:?--bundle needs a folder}; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -uo pipefail$/p' "$0" | sed '$d'; exit 0 ;;
     -*) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) res=$1 ;;
   esac
   shift
 done
+[ $full = 1 ] && [ $training = 1 ] && { echo "gpu-check: --full and --training are separate modes" >&2; exit 2; }
 res=${res:-${OUT:-gpu-results}}
 mkdir -p "$res"
 res=$(cd "$res" && pwd)
@@ -95,6 +115,99 @@ if [ -d "$bundle/mujoco/lib" ] && ! ldconfig -p 2>/dev/null | grep -q 'libmujoco
   export LD_LIBRARY_PATH="$bundle/mujoco/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export TOPIARY_MUJOCO_LIB="$bundle/mujoco/lib/libmujoco.so.2.2.2" TOPIARY_MUJOCO_MODELS="$bundle/mujoco/model"
   note "mujoco: the bundle's libmujoco.so.2.2.2 (the machine has none)"
+fi
+
+# --- --training: T1 to T4 instead of steps 2 to 6 ---------------------------------------------------------------
+if [ $training = 1 ]; then
+  # Time limits in seconds (environment overrides); with the kill grace they stay under 10 minutes in all.
+  tbench_limit=${TOPIARY_TRAINING_BENCH_LIMIT:-230}
+  ttorch_limit=${TOPIARY_TRAINING_TORCH_LIMIT:-170}
+  trun_limit=${TOPIARY_TRAINING_RUN_LIMIT:-150}
+  tenv=${TOPIARY_TRAINING_ENV:-Pendulum-v1}
+  tsteps=${TOPIARY_TRAINING_STEPS:-5000}
+  twarm=${TOPIARY_TRAINING_WARMUP:-1000}
+  twidth=${TOPIARY_TRAINING_WIDTH:-1}
+  twidths=${TOPIARY_TORCH_WIDTHS:-1}
+  status=0
+
+  # --- T1. Topiary's training throughput ------------------------------------------------------------------------
+  say "training throughput: topiary bench --backend cuda --include Bench_40 (limit ${tbench_limit}s)"
+  t0=$(date +%s)
+  timeout --kill-after=10 "$tbench_limit" "$JAVA" "${flags[@]}" -cp "$cp" dev.topiary.cli.Main bench --backend cuda \
+    --include Bench_40 --out "$res/training-throughput.json" >"$res/training-throughput.txt" 2>&1
+  rc=$?
+  case $rc in
+    0) if [ -s "$res/training-throughput.json" ]; then
+         note "DONE  training throughput (Bench_40) in $(( $(date +%s) - t0 )) s: training-throughput.json"
+       else
+         note "FAIL  training throughput: no training-throughput.json (see training-throughput.txt)"; status=1
+       fi ;;
+    124|137) note "INCOMPLETE  training throughput: stopped at the ${tbench_limit}s limit"; status=1 ;;
+    *) note "FAIL  training throughput (exit $rc): $(grep -m1 -E 'topiary bench:|Exception' "$res/training-throughput.txt" | cut -c1-300)"
+       status=1 ;;
+  esac
+
+  # --- T2. the same update in PyTorch, eager and compiled ---------------------------------------------------------
+  : >"$res/torch-mrq.txt"
+  if ! command -v python3 >/dev/null 2>&1; then
+    note "SKIP  PyTorch MR.Q: no python3 on this machine"
+  else
+    say "MR.Q's update in PyTorch, eager and torch.compile reduce-overhead, widths $twidths (limit ${ttorch_limit}s)"
+    t0=$(date +%s)
+    PYTHONUNBUFFERED=1 timeout --kill-after=10 "$ttorch_limit" python3 ci/gpu_mrq_torch.py --widths "$twidths" \
+      "$res/torch-mrq.json" >"$res/torch-mrq.txt" 2>&1
+    rc=$?
+    if grep -q '^torch MR.Q: not available' "$res/torch-mrq.txt"; then
+      note "SKIP  PyTorch MR.Q: $(grep -m1 '^torch MR.Q: not available' "$res/torch-mrq.txt" | cut -d: -f2- | cut -c2-300)"
+    else
+      case $rc in
+        0) note "DONE  PyTorch MR.Q in $(( $(date +%s) - t0 )) s: torch-mrq.json" ;;
+        124|137) note "INCOMPLETE  PyTorch MR.Q: stopped at the ${ttorch_limit}s limit (torch-mrq.json keeps the rows it finished)" ;;
+        1) note "FAIL  PyTorch MR.Q: a check failed (non-finite loss, wrong modules moved or counts; torch-mrq.txt)"; status=1 ;;
+        *) note "FAIL  PyTorch MR.Q (exit $rc): $(grep -v '^ *$' "$res/torch-mrq.txt" | tail -1 | cut -c1-300)" ;;
+      esac
+    fi
+  fi
+
+  # --- T3. a short real training run ------------------------------------------------------------------------------
+  say "training: MR.Q with MST on $tenv, width x$twidth, $tsteps steps ($twarm warm-up), --backend cuda (limit ${trun_limit}s)"
+  t0=$(date +%s)
+  (cd "$work" && timeout --kill-after=10 "$trun_limit" "$JAVA" "${flags[@]}" -cp "$cp" dev.topiary.cli.Main train \
+    --backend cuda --env "$tenv" --steps "$tsteps" --warmup "$twarm" --width "$twidth" --eval-interval 1000 \
+    --eval-episodes 5 --log-interval 500 --checkpoint-interval 0 --out "$work/train-run") >"$res/train.log" 2>&1
+  rc=$?
+  speed=$(grep -Eo '[0-9.]+ updates/s' "$res/train.log" | tail -1)
+  last_eval=$(tail -n +2 "$work/train-run/evals.csv" 2>/dev/null | tail -1 \
+                | awk -F, 'NF > 3 {printf "step %s: mean return %.1f (std %.1f)", $1, $3, $4}')
+  run_line="$tenv x$twidth, last evaluation ${last_eval:-none}, last ${speed:-? updates/s}"
+  case $rc in
+    0) note "DONE  training run in $(( $(date +%s) - t0 )) s: $run_line" ;;
+    124|137) note "PART  training run stopped at the ${trun_limit}s limit: $run_line"; status=1 ;;
+    *) note "FAIL  training run (exit $rc): $(grep -m1 -E 'topiary|Exception' "$res/train.log" | cut -c1-300)"; status=1 ;;
+  esac
+  # The run directory's small files; its checkpoints and final agent (replay included) are too big to bring back.
+  if [ -d "$work/train-run" ]; then
+    tar -C "$work" -czf "$res/train-run.tar.gz" --exclude=train-run/agent --exclude=train-run/checkpoints train-run
+  fi
+
+  # --- T4. the results --------------------------------------------------------------------------------------------
+  {
+    echo "Topiary GPU check, training mode$([ $self_test = 1 ] && echo ' (SELF-TEST: no GPU code ran; nothing here is a GPU result)')"
+    printf '%s\n' "${summary[@]}"
+    sed -n '/^== GPU targets/,/^$/p' "$res/training-throughput.txt" 2>/dev/null
+    echo "--- updates/s: Topiary (training-throughput.json) against PyTorch (torch-mrq.json), same card, same run"
+    if command -v python3 >/dev/null 2>&1; then
+      python3 ci/gpu_mrq_torch.py --summary "$res/torch-mrq.json" "$res/training-throughput.json" 2>&1
+    else
+      echo "no python3: compare training-throughput.json with torch-mrq.json by hand"
+    fi
+    echo "--- the training run: ${last_eval:+last evaluation $last_eval; }$(grep -m1 '^done:' "$res/train.log" || echo 'did not finish')"
+    echo "total $(( $(date +%s) - start )) s; results in $res"
+  } >"$res/summary.txt"
+  echo
+  cat "$res/summary.txt"
+  [ $self_test = 1 ] && status=0  # no GPU: the stages were expected to fail; the plumbing ran
+  exit $status
 fi
 
 if [ $self_test = 1 ]; then
