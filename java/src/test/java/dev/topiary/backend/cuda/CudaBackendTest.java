@@ -40,6 +40,20 @@ class CudaBackendTest {
         assertEquals(List.of(64, 256), blocks, "CUDA backends among the parity candidates: " + blocks);
     }
 
+    /**
+     * MR.Q's graphed steps as real CUDA graphs: bit-identical to op-by-op launches, one graph launch per training
+     * call, and two runs bit-identical to each other (no order-dependent float atomics anywhere).
+     */
+    @Test
+    void mrqTrainingAsCudaGraphsMatchesEagerAndIsRunToRunIdentical() {
+        dev.topiary.rl.mrq.MrqGraphedTest.assertGraphedMatchesEager(() -> CudaSupport.open(0, 64));
+        List<double[]> first = dev.topiary.rl.mrq.MrqGraphedTest.trainedParameters(CudaSupport.open(0, 256));
+        List<double[]> second = dev.topiary.rl.mrq.MrqGraphedTest.trainedParameters(CudaSupport.open(0, 256));
+        for (int i = 0; i < first.size(); i++) {
+            assertArrayEquals(first.get(i), second.get(i), "parameter tensor " + i + " differs between two runs");
+        }
+    }
+
     @Test
     void theKernelImageHoldsEveryDeclaredKernel() {
         try (CudaDevice d = CudaDevice.open(0)) {

@@ -25,13 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * emulated kernels; and a training call without a topology update is one graph launch with no host transfer
  * inside: the replay's sampling, the targets and the priorities stay on the device.
  */
-class MrqGraphedTest {
+public class MrqGraphedTest {
     private static final int OBS = 5;
 
     @Test
     void graphedTrainingMatchesEagerTrainingAndACallIsOneGraphLaunch() {
-        KernelBackend graphed = KernelBackend.emulated(64);
-        KernelBackend eager = KernelBackend.emulated(64);
+        assertGraphedMatchesEager(() -> KernelBackend.emulated(64));
+    }
+
+    /**
+     * Trains two agents for 24 calls on two backends from {@code open}, one graphed and one op by op, and checks
+     * that they end bit-identical and that call 21 was one graph launch (the CUDA backend's tests call it too).
+     */
+    public static void assertGraphedMatchesEager(java.util.function.Supplier<KernelBackend> open) {
+        KernelBackend graphed = open.get();
+        KernelBackend eager = open.get();
+        graphed.useGraphs(true);
         eager.useGraphs(false);
         try (graphed; eager; MrqAgent g = agent(graphed); MrqAgent e = agent(eager)) {
             SplittableRandom rg = new SplittableRandom(9);
@@ -69,6 +78,22 @@ class MrqGraphedTest {
             assertTrue(after.get("graph_nodes_launched") - before.get("graph_nodes_launched") > 50,
                     "the whole value and policy update is in the graph: " + after);
             assertEquals(0, eager.graphCounters().get("segments"));
+        }
+    }
+
+    /** The parameters after 24 graphed training calls on {@code b} (closed after), for run-to-run comparisons. */
+    public static List<double[]> trainedParameters(KernelBackend b) {
+        try (b; MrqAgent a = agent(b)) {
+            SplittableRandom r = new SplittableRandom(9);
+            double[] o = r.doubles(OBS, -1, 1).toArray();
+            for (int t = 0; t < 30; t++) {
+                o = observe(a, r, o, t);
+            }
+            for (int call = 0; call < 24; call++) {
+                o = observe(a, r, o, 30 + call);
+                a.train();
+            }
+            return parameters(a);
         }
     }
 
