@@ -20,7 +20,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
-            cmd.getErr().println("topiary " + cmd.getCommandName() + ": " + ex.getMessage());
+            // The full command path ("topiary sweep expand"), so a nested command's error says where it came from.
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             return 1;
         });
         return cl.execute(args);

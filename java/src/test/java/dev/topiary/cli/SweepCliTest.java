@@ -84,6 +84,7 @@ class SweepCliTest {
         Result neither = run("sweep", "expand", "--out", out.toString());
         assertEquals(1, neither.code());
         assertTrue(neither.err().contains("give a sweep FILE or --preset NAME"), neither.err());
+        assertTrue(neither.err().startsWith("topiary sweep expand: "), "names the full command: " + neither.err());
         Result unknownPreset = run("sweep", "expand", "--preset", "paperr", "--out", out.toString());
         assertTrue(unknownPreset.err().contains("use one of [paper, fidelity, quick]"), unknownPreset.err());
         Result missing = run("sweep", "expand", tmp.resolve("nope.yaml").toString(), "--out", out.toString());
