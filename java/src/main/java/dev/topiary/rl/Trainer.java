@@ -100,8 +100,10 @@ public final class Trainer {
             if (checkpoints != null && cfg.checkpointInterval() > 0 && t % cfg.checkpointInterval() == 0
                     && t < cfg.totalSteps()) {
                 flushLogs();
-                checkpoints.save(state, agent, env, evalEnv);
+                // compute.json first: a kill during the checkpoint then resumes from the previous checkpoint with
+                // this session's time so far counted, rather than losing a checkpoint interval of wall clock.
                 compute.save(t, elapsedSeconds(), false);
+                checkpoints.save(state, agent, env, evalEnv);
             }
             if (bar != null) {
                 bar.update(t, agent.trainCalls(), status());
