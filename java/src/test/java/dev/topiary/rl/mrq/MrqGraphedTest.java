@@ -113,7 +113,8 @@ public class MrqGraphedTest {
         return end ? rng.doubles(OBS, -1, 1).toArray() : next;
     }
 
-    private static List<double[]> parameters(MrqAgent agent) {
+    /** Every trained module's parameter values, in order. */
+    static List<double[]> parameters(MrqAgent agent) {
         List<double[]> all = new ArrayList<>();
         for (SparseModule m : agent.modules()) {
             for (Network n : m.module().networks()) {

@@ -6,15 +6,11 @@ import dev.topiary.backend.ref.ReferenceBackend;
 import dev.topiary.env.Box;
 import dev.topiary.env.Discrete;
 import dev.topiary.env.Space;
-import dev.topiary.nn.Network;
-import dev.topiary.nn.Parameter;
 import dev.topiary.rl.ActionCodec;
 import dev.topiary.sparse.RegimePlan;
-import dev.topiary.sparse.SparseModule;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -37,9 +33,9 @@ class MrqUpdateReferenceTest {
         Space actions = discrete ? new Discrete(3) : Box.uniform(-1, 1, 2);
         try (Backend ref = new ReferenceBackend(); MrqAgent r = agent(ref, actions)) {
             fill(r, actions);
-            List<double[]> before = parameters(r);
+            List<double[]> before = MrqGraphedTest.parameters(r);
             r.train();
-            List<double[]> afterRef = parameters(r);
+            List<double[]> afterRef = MrqGraphedTest.parameters(r);
             Map<String, Double> mr = r.metrics();
             // Every candidate: the CPU backend, and the kernels (emulated in CI, on the GPU where there is one),
             // so the device-side sampling, targets and priorities are checked where they run.
@@ -47,7 +43,7 @@ class MrqUpdateReferenceTest {
                 try (MrqAgent a = agent(b, actions)) {
                     fill(a, actions);
                     a.train();
-                    assertMatches(b.description(), before, afterRef, parameters(a));
+                    assertMatches(b.description(), before, afterRef, MrqGraphedTest.parameters(a));
                     Map<String, Double> mc = a.metrics();
                     for (String k : List.of("loss/dynamics", "loss/reward", "loss/value", "loss/policy")) {
                         assertEquals(mr.get(k), mc.get(k), 1e-4 * Math.max(1, Math.abs(mr.get(k))),
@@ -97,17 +93,5 @@ class MrqUpdateReferenceTest {
             agent.observe(obs, a, rng.nextDouble(-2, 1), next, end && t == 59, end && t != 59);
             obs = end ? rng.doubles(OBS, -1, 1).toArray() : next;
         }
-    }
-
-    private static List<double[]> parameters(MrqAgent agent) {
-        List<double[]> all = new ArrayList<>();
-        for (SparseModule m : agent.modules()) {
-            for (Network n : m.module().networks()) {
-                for (Parameter p : n.parameters()) {
-                    all.add(p.value().toDoubles());
-                }
-            }
-        }
-        return all;
     }
 }
