@@ -170,9 +170,33 @@ public final class MrqAgent implements Agent {
             targetRewardScale = rewardScale;
             rewardScale = replay.rewardScale();
             for (int i = 0; i < interval; i++) {
-                encoderUpdate.run(replay.sampleSequence(), replay.hasTerminal());
+                encoderStep();
             }
         }
+        valuePolicyStep();
+    }
+
+    /**
+     * The encoder part of {@link #train()} alone: one encoder update on a freshly sampled batch of sub-trajectories,
+     * the step {@code train()} repeats {@code targetUpdateInterval} times every {@code targetUpdateInterval} calls. It
+     * refreshes no target and no reward scale, and does not count as a training call.
+     *
+     * <p>It exists for benchmarks and profilers, which time the encoder burst and the per-call update apart; a
+     * training run calls {@link #train()} only.
+     */
+    public void encoderStep() {
+        encoderUpdate.run(replay.sampleSequence(), replay.hasTerminal());
+    }
+
+    /**
+     * The per-call part of {@link #train()} alone: one value step and one policy step on an n-step batch and that
+     * batch's LAP priorities, then the call count moves on; no target refresh and no encoder burst, whatever the
+     * count.
+     *
+     * <p>It exists for benchmarks and profilers, which time the encoder burst and the per-call update apart; a
+     * training run calls {@link #train()} only.
+     */
+    public void valuePolicyStep() {
         var batch = replay.sampleNStep();
         lastBatch = batch;
         valueUpdate.run(batch, calls, rewardScale, targetRewardScale);
