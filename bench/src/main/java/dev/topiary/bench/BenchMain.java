@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class BenchMain {
     static final String HELP = """
             Usage: topiary bench [--quick | --full] [--backend cpu|cuda] [--include REGEX] [--forks N]
-                                 [--out FILE.json]
+                                 [--param NAME=V1[,V2...]]... [--out FILE.json]
                    topiary bench plot RESULTS.json OUT.png
 
             Runs the JMH benchmarks of the CPU backend (batch 256 × width × density) in the same run as the
@@ -52,7 +52,16 @@ public final class BenchMain {
                                e.g. 'Bench_0[12]' or 'LayerStep'. Bench_30_MujocoStep (µs per humanoid physics
                                step and per humanoid-run agent step, to compare with MuJoCo's mujoco-testspeed)
                                runs on the CPU where MuJoCo is installed, and is skipped with a note elsewhere.
+                               Bench_40_TrainingThroughput (MR.Q training throughput at humanoid-run's shapes,
+                               width x0.25, x1, x4, x8, regimes dense, mst and mst-d0.1: value + policy updates/s,
+                               encoder updates/s, the whole call with bursts amortised, and env steps/s with
+                               humanoid-run where MuJoCo is installed) runs only when --include names it, with
+                               its own preset: on 2 quiet CPU cores about 17 minutes (at most 20; env steps at
+                               x0.25 and x1 only; x8 holds about 10 GB of memory; --full, longer), on a GPU
+                               (--backend cuda) every width, a few minutes. See the class's Javadoc.
               --forks N        JMH forks for every benchmark (overrides the preset).
+              --param N=V[,V]  the values of JMH parameter N for every benchmark that has it (overrides the
+                               preset; repeatable), e.g. --param width=0.25 for a smoke run of Bench_40.
               --out FILE.json  where to write the results (default: topiary-bench.json). The file records the
                                machine (CPU model, cores, memory), the JDK, the date, the JMH settings, OpenBLAS's
                                build, every score with its error and per-fork values, GFLOP/s (dense-equivalent and
@@ -65,7 +74,8 @@ public final class BenchMain {
                                reference lines. Plain Java2D, headless.
 
             Benchmarks: Bench_00_FmaPeak, Bench_01_DenseGemm, Bench_02_SparseForward, Bench_03_LayerStep,
-            Bench_04_WeightGradient, Bench_05_MaskedAdamW, Bench_06_TopologyUpdate. OpenBLAS comes from Debian's
+            Bench_04_WeightGradient, Bench_05_MaskedAdamW, Bench_06_TopologyUpdate, Bench_20_NetworkTopology,
+            Bench_30_MujocoStep, Bench_40_TrainingThroughput. OpenBLAS comes from Debian's
             libopenblas0-pthread; when it is missing its benchmarks are skipped and the install command is printed.
             Do not run other heavy work on the machine meanwhile: two cores leave no room for noise.
             """;
@@ -74,7 +84,7 @@ public final class BenchMain {
     static final List<Class<?>> CLASSES = List.of(Bench_00_FmaPeak.class, Bench_01_DenseGemm.class,
             Bench_02_SparseForward.class, Bench_03_LayerStep.class, Bench_04_WeightGradient.class,
             Bench_05_MaskedAdamW.class, Bench_06_TopologyUpdate.class, Bench_20_NetworkTopology.class,
-            Bench_30_MujocoStep.class);
+            Bench_30_MujocoStep.class, Bench_40_TrainingThroughput.class);
     private static final int HEADLINE = 4;
 
     private BenchMain() {
@@ -98,7 +108,8 @@ public final class BenchMain {
     }
 
     /** Command-line settings. */
-    record Settings(boolean full, String include, Integer forks, Path out, String backend) {
+    record Settings(boolean full, String include, Integer forks, Path out, String backend,
+                    Map<String, String[]> params) {
         boolean gpu() {
             return !backend.equals("cpu");
         }
@@ -108,6 +119,7 @@ public final class BenchMain {
             String backend = "cpu";
             String include = ".*";
             Integer forks = null;
+            Map<String, String[]> params = new LinkedHashMap<>();
             Path out = Path.of("topiary-bench.json");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -115,6 +127,14 @@ public final class BenchMain {
                     case "--full" -> full = true;
                     case "--include" -> include = value(args, ++i, "--include");
                     case "--forks" -> forks = Integer.parseInt(value(args, ++i, "--forks"));
+                    case "--param" -> {
+                        String p = value(args, ++i, "--param");
+                        int eq = p.indexOf('=');
+                        if (eq < 1 || eq == p.length() - 1) {
+                            throw new IllegalArgumentException("--param " + p + ": use NAME=V1[,V2...]");
+                        }
+                        params.put(p.substring(0, eq), p.substring(eq + 1).split(","));
+                    }
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--backend" -> {
                         backend = value(args, ++i, "--backend");
@@ -128,7 +148,7 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see --help");
                 }
             }
-            return new Settings(full, include, forks, out, backend);
+            return new Settings(full, include, forks, out, backend, params);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -150,6 +170,18 @@ public final class BenchMain {
                 && Pattern.compile(s.include()).matcher(Bench_30_MujocoStep.class.getName()).find()) {
             out.println("topiary bench: the MuJoCo benchmarks skipped: " + dev.topiary.env.mujoco.Mujoco.HOW_TO_INSTALL);
         }
+        if (Pattern.compile(s.include()).matcher(Bench_40_TrainingThroughput.class.getName()).find()) {
+            if (!optedIn(s, Bench_40_TrainingThroughput.class)) {
+                out.println("topiary bench: Bench_40_TrainingThroughput not run: it runs only when --include names "
+                        + "it (about 17 minutes on 2 CPU cores)");
+            } else if (s.backend().equals("emulated")) {
+                out.println("topiary bench: Bench_40's envStep skipped: 250 training calls a round are too slow on "
+                        + "the emulated kernels (the updates check the code paths)");
+            } else if (Bench_40_TrainingThroughput.envUnavailable() != null) {
+                out.println("topiary bench: Bench_40's envStep skipped: "
+                        + Bench_40_TrainingThroughput.envUnavailable());
+            }
+        }
         if (s.gpu()) {
             out.println("topiary bench: backend " + s.backend() + "; cuBLAS "
                     + (baselines.cublas().available() ? baselines.cublas().path()
@@ -165,11 +197,27 @@ public final class BenchMain {
         for (int c = 0; c < CLASSES.size(); c++) {
             Class<?> clazz = CLASSES.get(c);
             List<String> methods = selected(clazz, include, baselines);
-            if (methods.isEmpty()) {
+            if (methods.isEmpty() || !optedIn(s, clazz)) {
                 continue;
             }
             int forks = s.forks() != null ? s.forks() : s.full() ? (c < HEADLINE ? 2 : 1) : 1;
-            ChainedOptionsBuilder opts = options(clazz, methods, s, forks);
+            if (clazz == Bench_40_TrainingThroughput.class) {
+                for (Bench_40_TrainingThroughput.Run r : Bench_40_TrainingThroughput.runs(methods, s.backend(),
+                        s.full(), s.params())) {
+                    ChainedOptionsBuilder opts = base(clazz, r.methods(), s, forks);
+                    r.tuning().apply(opts);
+                    r.params().forEach(opts::param);
+                    settings.add(describe(clazz, r, s, forks));
+                    for (RunResult result : new Runner(opts.build()).run()) {
+                        rows.add(BenchRecord.of(result));
+                    }
+                }
+                continue;
+            }
+            Map<String, String[]> params = new LinkedHashMap<>();
+            ChainedOptionsBuilder opts = options(clazz, methods, s, forks, params);
+            params.putAll(s.params());
+            params.forEach(opts::param);
             settings.add(describe(clazz, methods, s, forks));
             for (RunResult r : new Runner(opts.build()).run()) {
                 rows.add(BenchRecord.of(r));
@@ -201,11 +249,12 @@ public final class BenchMain {
      * Which baselines can run: OpenBLAS on the CPU backend; our TF32 kernel, cuBLAS and cuSPARSE on the GPU ones
      * (the vendor libraries only where they load; on the emulated kernels never).
      */
-    record Baselines(boolean gpu, boolean openBlas, VendorGpu.Loaded cublas, VendorGpu.Loaded cusparse) {
+    record Baselines(boolean gpu, String backend, boolean openBlas, VendorGpu.Loaded cublas,
+                     VendorGpu.Loaded cusparse) {
         static Baselines of(Settings s, boolean openBlas) {
             VendorGpu.Loaded none = new VendorGpu.Loaded(null, "", "needs the CUDA backend");
             boolean cuda = s.backend().equals("cuda");
-            return new Baselines(s.gpu(), openBlas, cuda ? VendorGpu.cublas() : none,
+            return new Baselines(s.gpu(), s.backend(), openBlas, cuda ? VendorGpu.cublas() : none,
                     cuda ? VendorGpu.cusparse() : none);
         }
 
@@ -214,6 +263,10 @@ public final class BenchMain {
                 return false;
             }
             if (clazz == Bench_30_MujocoStep.class && !dev.topiary.env.mujoco.Mujoco.available()) {
+                return false;   // reported once by run()
+            }
+            if (clazz == Bench_40_TrainingThroughput.class && method.equals("envStep")
+                    && (backend.equals("emulated") || Bench_40_TrainingThroughput.envUnavailable() != null)) {
                 return false;   // reported once by run()
             }
             return switch (method) {
@@ -243,7 +296,26 @@ public final class BenchMain {
         return out;
     }
 
-    private static ChainedOptionsBuilder options(Class<?> clazz, List<String> methods, Settings s, int forks) {
+    /**
+     * Bench_40_TrainingThroughput is long (about 17 minutes on 2 CPU cores): it runs only when {@code --include}
+     * names it, not under the default {@code .*}.
+     */
+    static boolean optedIn(Settings s, Class<?> clazz) {
+        return clazz != Bench_40_TrainingThroughput.class || !s.include().equals(".*");
+    }
+
+    /** {@code --param}'s overrides as the JSON records them ("width=0.25; regime=dense,mst"), or null for none. */
+    private static String paramOverrides(Settings s) {
+        if (s.params().isEmpty()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        s.params().forEach((k, v) -> parts.add(k + "=" + String.join(",", v)));
+        return String.join("; ", parts);
+    }
+
+    /** The methods, forks and backend of one JMH run, with the benchmark's own iterations and parameters. */
+    private static ChainedOptionsBuilder base(Class<?> clazz, List<String> methods, Settings s, int forks) {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(Pattern.quote(clazz.getName()) + "\\.(" + String.join("|", methods) + ")$")
                 .forks(forks)
@@ -251,36 +323,48 @@ public final class BenchMain {
         if (s.gpu()) {
             o.jvmArgsAppend(forkProperties(s.backend()));
         }
+        return o;
+    }
+
+    /**
+     * The preset's iterations on the builder, and its parameter values into {@code params} (set on the builder by
+     * the caller, after {@code --param}'s overrides: JMH's {@code param} adds values rather than replacing them).
+     */
+    private static ChainedOptionsBuilder options(Class<?> clazz, List<String> methods, Settings s, int forks,
+                                                 Map<String, String[]> params) {
+        ChainedOptionsBuilder o = base(clazz, methods, s, forks);
         if (s.full()) {
             return o.warmupIterations(3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1));
         }
         if (s.backend().equals("emulated")) {
             // The emulated kernels run every CUDA thread on the CPU: the smallest grid, to check code paths only.
+            params.put("width", new String[] {"256"});
+            params.put("density", new String[] {"0.1", "1.0"});
+            params.put("shape", new String[] {"256x256x256"});
+            params.put("trans", new String[] {"NT"});
             return o.warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
-                    .measurementIterations(1).measurementTime(TimeValue.milliseconds(100))
-                    .param("width", "256").param("density", "0.1", "1.0")
-                    .param("shape", "256x256x256").param("trans", "NT");
+                    .measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
         }
         if (s.gpu()) {
             // GPU ops take micro- to milliseconds: 0.3 s iterations are hundreds of invocations each.
-            o.warmupIterations(2).warmupTime(TimeValue.milliseconds(300))
-                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(300))
-                    .param("width", "4096")
-                    .param("density", "0.1", "0.4", "1.0");
+            params.put("width", new String[] {"4096"});
+            params.put("density", new String[] {"0.1", "0.4", "1.0"});
             if (clazz == Bench_01_DenseGemm.class) {
-                o.param("shape", "256x4096x4096").param("trans", "NN", "NT");
+                params.put("shape", new String[] {"256x4096x4096"});
+                params.put("trans", new String[] {"NN", "NT"});
             }
-            return o;
+            return o.warmupIterations(2).warmupTime(TimeValue.milliseconds(300))
+                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(300));
         }
-        o.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                .measurementIterations(3).measurementTime(TimeValue.milliseconds(500))
-                .param("width", "1024")
-                .param("density", "0.1", "0.4", "1.0");
+        params.put("width", new String[] {"1024"});
+        params.put("density", new String[] {"0.1", "0.4", "1.0"});
         if (clazz == Bench_01_DenseGemm.class) {
-            o.param("shape", "256x1024x1024", "256x4096x4096").param("trans", "NN", "NT");
+            params.put("shape", new String[] {"256x1024x1024", "256x4096x4096"});
+            params.put("trans", new String[] {"NN", "NT"});
         }
-        return o;
+        return o.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+                .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
     }
 
     /** The backend, and the settings it needs, for every fork (JMH forks inherit neither). */
@@ -294,6 +378,22 @@ public final class BenchMain {
             }
         }
         return props.toArray(String[]::new);
+    }
+
+    private static Map<String, Object> describe(Class<?> clazz, Bench_40_TrainingThroughput.Run r, Settings s,
+                                                int forks) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("class", clazz.getSimpleName());
+        m.put("methods", r.methods());
+        m.put("forks", forks);
+        m.put("warmup", r.warmup());
+        m.put("measurement", r.measurement());
+        m.put("mode", r.mode());
+        m.put("params", r.paramsText());
+        if (paramOverrides(s) != null) {
+            m.put("paramOverrides", paramOverrides(s));
+        }
+        return m;
     }
 
     private static Map<String, Object> describe(Class<?> clazz, List<String> methods, Settings s, int forks) {
@@ -310,6 +410,9 @@ public final class BenchMain {
                 : "width 4096; density 0.1, 0.4, 1.0")
                 : clazz == Bench_01_DenseGemm.class ? "shape 256x1024x1024, 256x4096x4096; trans NN, NT"
                 : "width 1024; density 0.1, 0.4, 1.0");
+        if (paramOverrides(s) != null) {
+            m.put("paramOverrides", paramOverrides(s));
+        }
         return m;
     }
 }

@@ -31,6 +31,98 @@ final class BenchSummary {
         if (gpu) {
             gpuTargets();
         }
+        trainingThroughput(gpu);
+    }
+
+    /**
+     * Bench_40's figures per width: value + policy updates/s, encoder updates/s, the whole training call with the
+     * encoder burst amortised (derived: value + policy time plus one encoder update, the encoder being dense under
+     * every regime), env steps/s with humanoid-run, and each regime's speed-up over dense (dense time / its time);
+     * then issue 7's targets at ×8, which are the GPU's (on the CPU they print for reference).
+     */
+    private void trainingThroughput(boolean gpu) {
+        List<BenchRecord> all = rows.stream().filter(r -> r.clazz().startsWith("Bench_40")).toList();
+        if (all.isEmpty()) {
+            return;
+        }
+        text.append("\n== MR.Q training throughput (humanoid-run shapes: obs 67, action 21, batch 256; per second)\n");
+        text.append("  whole = value+policy + 1 encoder update (the burst of 250 every 250 calls, amortised; derived);"
+                + " ×dense = dense time / this regime's\n");
+        text.append(String.format("  %-6s %-9s %9s %9s %9s %9s %9s %9s %11s %8s %8s %8s%n", "width", "regime",
+                "v+p ms", "v+p/s", "enc ms", "enc/s", "whole ms", "whole/s", "env steps/s", "v+p ×d", "whole ×d",
+                "env ×d"));
+        TreeMap<Double, String> widths = new TreeMap<>();
+        all.forEach(r -> widths.put(Double.parseDouble(r.params().get("width")), r.params().get("width")));
+        List<String> regimes = List.of("dense", "mst", "mst-d0.1");
+        Map<String, Object> byWidth = new LinkedHashMap<>();
+        for (String w : widths.values()) {
+            double enc = ms40("encoderUpdate", w, null);
+            Map<String, Object> at = new LinkedHashMap<>();
+            putFinite(at, "encoderMs", enc);
+            putFinite(at, "encoderUpdatesPerS", 1e3 / enc);
+            double vpDense = ms40("valuePolicyUpdate", w, "dense");
+            double envDense = ms40("envStep", w, "dense");
+            Map<String, Object> byRegime = new LinkedHashMap<>();
+            for (String regime : regimes) {
+                double vp = ms40("valuePolicyUpdate", w, regime);
+                double env = ms40("envStep", w, regime);
+                if (Double.isNaN(vp) && Double.isNaN(env)) {
+                    continue;
+                }
+                double whole = vp + enc;
+                double wholeDense = vpDense + enc;
+                text.append(String.format("  %-6s %-9s %9s %9s %9s %9s %9s %9s %11s %8s %8s %8s%n", "×" + w, regime,
+                        fmt(vp, "%.2f"), fmt(1e3 / vp, "%.1f"), fmt(enc, "%.2f"), fmt(1e3 / enc, "%.1f"),
+                        fmt(whole, "%.2f"), fmt(1e3 / whole, "%.2f"), fmt(1e3 / env, "%.1f"),
+                        fmt(vpDense / vp, "%.2f"), fmt(wholeDense / whole, "%.2f"), fmt(envDense / env, "%.2f")));
+                Map<String, Object> m = new LinkedHashMap<>();
+                putFinite(m, "valuePolicyMs", vp);
+                putFinite(m, "valuePolicyUpdatesPerS", 1e3 / vp);
+                putFinite(m, "wholeMs", whole);
+                putFinite(m, "wholeUpdatesPerS", 1e3 / whole);
+                putFinite(m, "envStepMs", env);
+                putFinite(m, "envStepsPerS", 1e3 / env);
+                putFinite(m, "valuePolicySpeedupOverDense", vpDense / vp);
+                putFinite(m, "wholeSpeedupOverDense", wholeDense / whole);
+                putFinite(m, "envStepSpeedupOverDense", envDense / env);
+                byRegime.put(regime, m);
+            }
+            at.put("regimes", byRegime);
+            byWidth.put(w, at);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("whole", "derived: valuePolicyMs + encoderMs (one encoder update per call on average; the encoder is "
+                + "dense under every regime, measured once per width)");
+        out.put("speedupOverDense", "dense time / the regime's time at the same width, on the same backend");
+        out.put("byWidth", byWidth);
+        text.append(gpu ? "  targets (issue 7, width ×8):\n"
+                : "  targets (issue 7, width ×8; they are the GPU's, here for reference):\n");
+        List<Map<String, Object>> targets = new ArrayList<>();
+        String x8 = widths.get(8.0);
+        double vpDense = x8 == null ? Double.NaN : ms40("valuePolicyUpdate", x8, "dense");
+        double enc = x8 == null ? Double.NaN : ms40("encoderUpdate", x8, null);
+        for (String[] t : new String[][] {{"mst", "0.4", "1.0"}, {"mst-d0.1", "0.1", "2.0"}}) {
+            double vp = x8 == null ? Double.NaN : ms40("valuePolicyUpdate", x8, t[0]);
+            target(targets, "×8 critic+actor update (no encoder) d=" + t[1] + ": dense / " + t[0], vpDense / vp,
+                    ">=", Double.parseDouble(t[2]));
+            target(targets, "×8 whole update, bursts amortised, d=" + t[1] + ": dense / " + t[0] + " (no target)",
+                    (vpDense + enc) / (vp + enc), "", 0);
+        }
+        out.put("targets", targets);
+        json.put("trainingThroughput", out);
+    }
+
+    /** Bench_40's ms per op of {@code method} at width {@code width} (and {@code regime} unless null), or NaN. */
+    private double ms40(String method, String width, String regime) {
+        return find("Bench_40", method, r -> width.equals(r.params().get("width"))
+                && (regime == null || regime.equals(r.params().get("regime"))))
+                .map(BenchRecord::ms).orElse(Double.NaN);
+    }
+
+    private static void putFinite(Map<String, Object> m, String key, double v) {
+        if (Double.isFinite(v)) {
+            m.put(key, v);
+        }
     }
 
     /**

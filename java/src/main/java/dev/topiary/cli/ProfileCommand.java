@@ -8,7 +8,7 @@ import dev.topiary.diag.StackSampler;
 import dev.topiary.env.Box;
 import dev.topiary.rl.ActionCodec;
 import dev.topiary.rl.mrq.MrqAgent;
-import dev.topiary.rl.mrq.MrqHyperParameters;
+import dev.topiary.rl.mrq.MrqWorkload;
 import dev.topiary.run.AtomicFiles;
 import dev.topiary.run.ProgressBar;
 import dev.topiary.run.Provenance;
@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** {@code topiary profile}: MR.Q training calls per second, and where their time goes. */
 @Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
@@ -77,14 +76,10 @@ final class ProfileCommand implements Runnable {
             throw new IllegalArgumentException("--calls must be ≥ 1, --warmup-calls ≥ 0, dimensions ≥ 1");
         }
         try (Backend backend = backendOptions.open()) {
-            MrqHyperParameters d = MrqHyperParameters.defaults();
-            MrqHyperParameters hp = d.withWidthMultiplier(width).withGeneric(new MrqHyperParameters.Generic(batch,
-                    d.generic().bufferSize(), d.generic().discount(), d.generic().targetUpdateInterval()));
             long total = warmupCalls + (long) calls;
-            int fill = 5_000;
-            try (MrqAgent agent = new MrqAgent(backend, obsDim, new ActionCodec(Box.uniform(-1, 1, actionDim)), hp,
-                    RegimeSpec.plan(regime), Math.max(total, runCalls), fill + 16, 1)) {
-                fillReplay(agent, fill);
+            try (MrqAgent agent = MrqWorkload.create(backend, width, obsDim,
+                    new ActionCodec(Box.uniform(-1, 1, actionDim)), batch, RegimeSpec.plan(regime),
+                    Math.max(total, runCalls))) {
                 System.out.printf(Locale.ROOT, "topiary profile: MR.Q width x%s, obs %d, actions %d, batch %d, %s%n",
                         width, obsDim, actionDim, batch, backend.description());
                 ProgressBar bar = ProgressBar.forConsole(total);
@@ -154,18 +149,6 @@ final class ProfileCommand implements Runnable {
                 throw new IllegalStateException("could not write " + out + ": " + e.getMessage(), e);
             }
             System.out.println("wrote " + out);
-        }
-    }
-
-    private void fillReplay(MrqAgent agent, int transitions) {
-        SplittableRandom rng = new SplittableRandom(1);
-        double[] obs = rng.doubles(obsDim, -1, 1).toArray();
-        for (int t = 0; t < transitions; t++) {
-            double[] a = rng.doubles(actionDim, -1, 1).toArray();
-            double[] next = rng.doubles(obsDim, -1, 1).toArray();
-            boolean truncated = t % 500 == 499;
-            agent.observe(obs, a, rng.nextDouble(0, 1), next, false, truncated);
-            obs = truncated ? rng.doubles(obsDim, -1, 1).toArray() : next;
         }
     }
 

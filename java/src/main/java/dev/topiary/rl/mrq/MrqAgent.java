@@ -175,18 +175,40 @@ public final class MrqAgent implements Agent {
             net.updateTargets();
             targetRewardScale = rewardScale;
             rewardScale = replay.rewardScale();
-            boolean terminal = replay.hasTerminal();
             for (int i = 0; i < interval; i++) {
-                backend.graphed(ENCODER_STEP, () -> encoderUpdate.run(replay.sampleSequence(), terminal));
+                encoderStep();
             }
         }
-        // Sampling, both updates and the priorities are one device graph where the backend has graphs: the only
-        // host traffic of a training call is then the environment's transition, added before it.
-        backend.graphed(VALUE_POLICY_STEP, this::valueAndPolicyStep);
+        valuePolicyStep();
+    }
+
+    /**
+     * The encoder part of {@link #train()} alone: one encoder update on a freshly sampled batch of sub-trajectories,
+     * the step {@code train()} repeats {@code targetUpdateInterval} times every {@code targetUpdateInterval} calls. It
+     * refreshes no target and no reward scale, and does not count as a training call. One graphed step.
+     *
+     * <p>It is public for benchmarks and profilers, which time the encoder burst and the per-call update apart; a
+     * training run calls {@link #train()} only.
+     */
+    public void encoderStep() {
+        boolean terminal = replay.hasTerminal();
+        backend.graphed(ENCODER_STEP, () -> encoderUpdate.run(replay.sampleSequence(), terminal));
+    }
+
+    /**
+     * The per-call part of {@link #train()} alone: one value step and one policy step on an n-step batch and that
+     * batch's LAP priorities, then the call count moves on; no target refresh and no encoder burst, whatever the
+     * count. Sampling, both updates and the priorities are one graphed step: where the backend has graphs, the only
+     * host traffic of a training call is the environment's transition, added before it.
+     *
+     * <p>It is public for benchmarks and profilers (see {@link #encoderStep()}).
+     */
+    public void valuePolicyStep() {
+        backend.graphed(VALUE_POLICY_STEP, this::valueAndPolicyUpdate);
         calls++;
     }
 
-    private void valueAndPolicyStep() {
+    private void valueAndPolicyUpdate() {
         var batch = replay.sampleNStep();
         lastBatch = batch;
         valueUpdate.run(batch, calls, rewardScale, targetRewardScale);
