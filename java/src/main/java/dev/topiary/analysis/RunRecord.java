@@ -2,6 +2,7 @@ package dev.topiary.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.rl.RunSpec;
 import dev.topiary.run.CsvLog;
 import dev.topiary.sweep.Expansion;
 
@@ -13,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code topiary analyze} reads from one run directory: {@code config.json} (task, algorithm, regimes, width,
- * seed), {@code sweep.json} when the run belongs to a sweep (its regime label), {@code evals.csv} (the learning
- * curve), {@code compute.json} (parameters, FLOPs, peak memory, wall-clock) and {@code diagnostics.csv} (dormant
- * ratios, stable ranks). A run without {@code DONE} is partial: it counts up to its last evaluation.
+ * What {@code topiary analyze} reads from one run directory: {@code config.json} (task, algorithm, regimes,
+ * architecture types, width, seed), {@code sweep.json} when the run belongs to a sweep (its label), {@code evals.csv}
+ * (the learning curve), {@code compute.json} (parameters, FLOPs, peak memory, wall-clock) and {@code diagnostics.csv}
+ * (dormant ratios, stable ranks). A run without {@code DONE} is partial: it counts up to its last evaluation.
  *
+ * @param label       the group the run belongs to: its regime's label, then {@code +} and the architecture types
+ *                    that differ from MR.Q's (e.g. {@code mst+critic=type6}), so each architecture is its own group
  * @param schedule    the run's planned budget, from config.json
  * @param steps       environment steps of the evaluations, increasing
  * @param returns     mean evaluation return at each of {@code steps}
@@ -67,9 +70,16 @@ public record RunRecord(Path dir, String task, String algorithm, String label, d
             throw bad(configFile, "has no numeric config.widthMultiplier");
         }
         Path sweep = dir.resolve("sweep.json");
+        String architecture = RunSpec.architectureLabel(optionalText(config, "encoderArch"),
+                optionalText(config, "criticArch"), optionalText(config, "actorArch"));
         String label = Files.isRegularFile(sweep) ? text(json(sweep), "label", sweep)
-                : Expansion.label(text(config, "encoderRegime", configFile), text(config, "criticRegime", configFile),
-                text(config, "actorRegime", configFile), algorithm);
+                : Expansion.withArchitecture(Expansion.label(text(config, "encoderRegime", configFile),
+                text(config, "criticRegime", configFile), text(config, "actorRegime", configFile), algorithm),
+                architecture);
+        if (!architecture.isEmpty() && !label.contains(architecture)) {
+            // A sweep label chosen by hand may not say the types; groups of different architectures must not merge.
+            label = Expansion.withArchitecture(label, architecture);
+        }
         Path evals = dir.resolve("evals.csv");
         if (!Files.isRegularFile(evals)) {
             throw bad(evals, "is missing: the run has no evaluations yet (or is not a topiary run)");
@@ -177,6 +187,12 @@ public record RunRecord(Path dir, String task, String algorithm, String label, d
             throw bad(file, "does not hold a JSON object (empty or truncated?)");
         }
         return n;
+    }
+
+    /** A text field, or null when absent (config.json leaves out MR.Q's own architecture types). */
+    private static String optionalText(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v != null && v.isTextual() ? v.asText() : null;
     }
 
     private static String text(JsonNode n, String key, Path file) {

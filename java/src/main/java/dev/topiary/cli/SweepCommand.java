@@ -28,8 +28,9 @@ import java.util.Map;
 
 /** {@code topiary sweep}: sweep files into manifests, and manifests run by index, locally or on a cluster. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Sweeps: a sweep file (YAML or JSON; tasks x algorithms x regimes x widths x seeds) expands "
-                + "into manifest.json, a fixed list of runs addressed by index. Runs are idempotent: a finished run is "
+        description = {"Sweeps: a sweep file (YAML or JSON; tasks x algorithms x regimes x architectures x widths x "
+                + "seeds) expands into manifest.json, a fixed list of runs addressed by index. Runs are idempotent: "
+                + "a finished run is "
                 + "skipped, a started one resumes from its newest checkpoint.",
                 "Built-in sweeps: --preset paper, fidelity, quick (their files are in the jar under sweeps/).",
                 "Example, an estimated 40 minutes on 2 CPU cores (see the quick preset's header):",
@@ -62,8 +63,10 @@ final class SweepCommand implements Runnable {
                 + "score) or quick (MR.Q on Pendulum-v1 on the CPU).")
         String preset;
 
-        @Option(names = "--with", paramLabel = "AXIS", split = ",", description = "Optional axes of the paper preset: "
-                + "sparsity (MST at sparsity 0.7, 0.8, 0.9, 0.95); architectures is listed but refused in this build.")
+        @Option(names = "--with", paramLabel = "AXIS", split = ",", description = "Optional axes of the paper preset, "
+                + "comma-separated: sparsity (MST at sparsity 0.7, 0.8, 0.9, 0.95), architectures (MR.Q under MST "
+                + "with one module at a time at each of the types type1 to type6 other than MR.Q's own, the others at "
+                + "MST's: 15 plans). Both keep the preset's tasks, widths and seeds.")
         List<String> with = new ArrayList<>();
 
         @Option(names = "--tasks", paramLabel = "ID", split = ",", description = "Replaces the tasks of every grid, "

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
                 + "metrics.csv, evals.csv, TensorBoard events in tb/, checkpoints/, the final agent in agent/, "
                 + "curve.png and DONE.",
                 "Every option is checked before any work. Defaults are MR.Q's (spec §4.3) with MST: encoder dense, "
-                        + "critic RigL at sparsity 0.6, actor static at 0.6.",
+                        + "critic RigL at sparsity 0.6, actor static at 0.6; MR.Q's architecture types (encoder "
+                        + "and critic type4, actor type3).",
                 "Example, a few minutes on 2 CPU cores:  topiary train --quick"})
 final class TrainCommand implements Runnable {
 
@@ -58,6 +59,19 @@ final class TrainCommand implements Runnable {
 
     @Option(names = "--actor-regime", paramLabel = "SPEC", description = "Overrides the actor's (policy) regime.")
     String actorRegime;
+
+    @Option(names = "--encoder-arch", paramLabel = "TYPE", description = "Architecture type of the encoder (MR.Q "
+            + "only): type1 to type6 or 1 to 6, i.e. ReLU or ELU, each plain (1, 2), with LayerNorm (3, 4) or with "
+            + "LayerNorm and pre-layer residuals (5, 6) (default: type4, MR.Q's ELU + LayerNorm).")
+    String encoderArch;
+
+    @Option(names = "--critic-arch", paramLabel = "TYPE", description = "Architecture type of the critic (value), "
+            + "type1 to type6 or 1 to 6 as for --encoder-arch (MR.Q only; default: type4, MR.Q's ELU + LayerNorm).")
+    String criticArch;
+
+    @Option(names = "--actor-arch", paramLabel = "TYPE", description = "Architecture type of the actor (policy), "
+            + "type1 to type6 or 1 to 6 as for --encoder-arch (MR.Q only; default: type3, MR.Q's ReLU + LayerNorm).")
+    String actorArch;
 
     @Option(names = "--steps", paramLabel = "N", description = "Environment steps of the run (default: 100,000).")
     Long steps;
@@ -120,8 +134,9 @@ final class TrainCommand implements Runnable {
             Env trainEnv = EnvRegistry.make(spec.env());
             Env evalEnv = EnvRegistry.make(spec.env());
             ConfigFile.write(run.config(), spec, Provenance.collect(backend));
-            System.out.printf("topiary train: %s on %s, regimes %s, %s; run directory %s%n", spec.algorithm(),
-                    spec.env(), spec.plan().name(), backend.description(), run.root());
+            System.out.printf("topiary train: %s on %s, regimes %s%s, %s; run directory %s%n", spec.algorithm(),
+                    spec.env(), spec.plan().name(), spec.defaultArchitecture() ? ""
+                            : ", architecture types " + spec.architectureLabel(), backend.description(), run.root());
             try (Agent agent = AgentFactory.create(spec, backend, trainEnv)) {
                 new Trainer(spec.schedule(), trainEnv, evalEnv, agent, run, System.out).train();
             }
@@ -143,14 +158,16 @@ final class TrainCommand implements Runnable {
         return new RunSpec(algorithm, envId,
                 pick(encoderRegime, null, RegimeSpec.format(preset.encoder())),
                 pick(criticRegime, null, RegimeSpec.format(preset.critic())),
-                pick(actorRegime, null, RegimeSpec.format(preset.actor())),
+                pick(actorRegime, null, RegimeSpec.format(preset.actor())), encoderArch, criticArch, actorArch,
                 pick(width, quick ? 0.25 : null, 1.0), pick(batch, null, 256),
                 RunSpec.replayFor(total, 1_000_000), schedule);
     }
 
     private Path freshDirectory(RunSpec spec) {
         Path dir = out != null ? out : Path.of("runs", spec.env() + "-" + spec.algorithm() + "-"
-                + (regime == null ? "mst" : regime.replace(':', '_')) + "-seed" + spec.schedule().seed());
+                + (regime == null ? "mst" : regime.replace(':', '_'))
+                + (spec.defaultArchitecture() ? "" : "-" + spec.architectureLabel()) + "-seed"
+                + spec.schedule().seed());
         if (Files.exists(dir.resolve("config.json"))) {
             throw new IllegalArgumentException("run directory " + dir + " already holds a run; continue it with "
                     + "--resume " + dir + ", or choose another directory with --out");
@@ -170,7 +187,8 @@ final class TrainCommand implements Runnable {
 
     private void resumeRun() {
         if (quick || algo != null || env != null || regime != null || encoderRegime != null || criticRegime != null
-                || actorRegime != null || steps != null || warmup != null || width != null || batch != null
+                || actorRegime != null || encoderArch != null || criticArch != null || actorArch != null
+                || steps != null || warmup != null || width != null || batch != null
                 || evalInterval != null || evalEpisodes != null || logInterval != null || checkpointInterval != null
                 || keepCheckpoints != null || seed != null || out != null) {
             throw new IllegalArgumentException("--resume takes the run's own settings from its config.json; drop the "

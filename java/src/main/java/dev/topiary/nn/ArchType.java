@@ -2,6 +2,8 @@ package dev.topiary.nn;
 
 import dev.topiary.backend.NnOps.Activation;
 
+import java.util.Locale;
+
 /**
  * The six architecture types of MST's grid: two activations, each plain, with LayerNorm, or with LayerNorm and
  * pre-layer residuals. The paper's numbering is not public; this is the mapping we use (mst-spec.md §2):
@@ -18,6 +20,8 @@ import dev.topiary.backend.NnOps.Activation;
  * </table>
  *
  * LayerNorm here has no affine parameters, as in MR.Q, so all six types of one shape have the same parameter count.
+ * Run specs, sweep files and the command line name a type {@code type1} to {@code type6} ({@link #label()}); they
+ * also accept the bare number ({@link #parse}).
  */
 public enum ArchType {
     TYPE_1(Activation.RELU, false, Residual.NONE),
@@ -62,6 +66,37 @@ public enum ArchType {
     /** 1 to 6. */
     public int number() {
         return ordinal() + 1;
+    }
+
+    /** {@code type1} to {@code type6}: the name run specs, sweep files and the command line use. */
+    public String label() {
+        return "type" + number();
+    }
+
+    /** What the type is made of, e.g. {@code ELU + LayerNorm}. */
+    public String describe() {
+        return (activation == Activation.RELU ? "ReLU" : "ELU") + (layerNorm ? " + LayerNorm" : "")
+                + (residual == Residual.PRE ? " + pre-layer residual" : "");
+    }
+
+    /** The valid names with what each is, for help texts and error messages. */
+    public static String forms() {
+        StringBuilder sb = new StringBuilder();
+        for (ArchType t : values()) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(t.label()).append(" (").append(t.describe()).append(')');
+        }
+        return sb.append(", or the number 1 to 6").toString();
+    }
+
+    /** The type named {@code type1} to {@code type6} (also {@code TYPE_4}, {@code type-4}) or by its number. */
+    public static ArchType parse(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        String digits = n.replaceFirst("^type[ _-]?", "");
+        if (!digits.matches("[1-6]")) {
+            throw new IllegalArgumentException("architecture type '" + name + "' does not exist; use one of "
+                    + forms());
+        }
+        return of(Integer.parseInt(digits));
     }
 
     /** The type of this number (1 to 6). */

@@ -10,7 +10,11 @@ import dev.topiary.rl.mrq.MrqHyperParameters;
 import dev.topiary.rl.sac.SacAgent;
 import dev.topiary.rl.sac.SacHyperParameters;
 
-/** Builds the agent a {@link RunSpec} names, with that algorithm's defaults for everything the spec leaves out. */
+/**
+ * Builds the agent a {@link RunSpec} names, with that algorithm's defaults for everything the spec leaves out. MR.Q
+ * takes the spec's architecture type per module; SAC and DDPG (SimBa networks) have none, and the spec refuses types
+ * for them.
+ */
 public final class AgentFactory {
     private AgentFactory() {
     }
@@ -26,9 +30,11 @@ public final class AgentFactory {
             case "mrq" -> {
                 MrqHyperParameters d = MrqHyperParameters.defaults();
                 MrqHyperParameters.Generic g = d.generic();
-                MrqHyperParameters hp = d.withWidthMultiplier(spec.widthMultiplier()).withGeneric(
-                        new MrqHyperParameters.Generic(spec.batchSize(), g.bufferSize(), g.discount(),
-                                g.targetUpdateInterval()));
+                MrqHyperParameters.Networks n = d.networks();
+                MrqHyperParameters hp = d.withNetworks(new MrqHyperParameters.Networks(n.zs(), n.zsa(), n.za(),
+                        n.hidden(), spec.widthMultiplier(), spec.encoderType(), spec.criticType(),
+                        spec.actorType())).withGeneric(new MrqHyperParameters.Generic(spec.batchSize(),
+                        g.bufferSize(), g.discount(), g.targetUpdateInterval()));
                 yield new MrqAgent(backend, obsDim, codec, hp, spec.plan(), calls, spec.replayCapacity(), seed);
             }
             case "sac" -> new SacAgent(backend, obsDim, codec, SacHyperParameters.defaults()

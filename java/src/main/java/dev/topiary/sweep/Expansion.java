@@ -23,9 +23,13 @@ import java.util.Map;
 
 /**
  * Expands a {@link SweepDefinition} into its runs, in a fixed order: grid by grid, then task, algorithm, regime,
- * width and seed (seed innermost), so index i names the same run every time the same file is expanded. A run's id is
- * the first 12 hex digits of the SHA-256 of its resolved {@link RunSpec} as canonical JSON (properties sorted,
- * no whitespace): the same configuration has the same id in every sweep.
+ * architecture, width and seed (seed innermost), so index i names the same run every time the same file is expanded.
+ * A run's id is the first 12 hex digits of the SHA-256 of its resolved {@link RunSpec} as canonical JSON (properties
+ * sorted, no whitespace): the same configuration has the same id in every sweep. A run at MR.Q's own architecture
+ * has no architecture fields in that JSON, so its id is the one it had before run specs carried architecture types.
+ *
+ * <p>A run's label is its regime's label, followed for another architecture by {@code +} and the architecture's
+ * label (by default the modules that differ from MR.Q's, e.g. {@code mst+critic=type6}).
  *
  * <p>SAC and DDPG have no encoder: their encoder regime is recorded as {@code dense}, so plans differing only there
  * are the same run and the expansion refuses them as duplicates.
@@ -56,17 +60,23 @@ public final class Expansion {
                                 + RunSpec.ALGORITHMS);
                     }
                     for (SweepDefinition.Regimes r : grid.regimes()) {
-                        for (double width : grid.widths()) {
-                            for (long seed : grid.seeds()) {
-                                Manifest.Entry e = entry(runs.size(), grid, task, algo, r, width, seed, where);
-                                String before = seen.putIfAbsent(e.id(), e.name());
-                                if (before != null) {
-                                    throw SweepDefinition.bad(where, "runs '" + before + "' and '" + e.name()
-                                            + "' have the same configuration (id " + e.id() + "); drop one"
-                                            + (WITH_ENCODER.contains(algo) ? "" : " (" + algo + " has no encoder, "
-                                            + "so its encoder regime is ignored)"));
+                        for (SweepDefinition.Architectures a : grid.architectures()) {
+                            for (double width : grid.widths()) {
+                                for (long seed : grid.seeds()) {
+                                    Manifest.Entry e = entry(runs.size(), grid, task, algo, r, a, width, seed,
+                                            where);
+                                    String before = seen.putIfAbsent(e.id(), e.name());
+                                    if (before != null) {
+                                        throw SweepDefinition.bad(where, "runs '" + before + "' and '" + e.name()
+                                                + "' have the same configuration (id " + e.id() + "); drop one"
+                                                + (WITH_ENCODER.contains(algo) ? "" : " (" + algo + " has no "
+                                                + "encoder, so its encoder regime is ignored)")
+                                                + (givesTypes(a) && e.spec().defaultArchitecture() ? " (its "
+                                                + "architecture types are MR.Q's own, which every run has by "
+                                                + "default)" : ""));
+                                    }
+                                    runs.add(e);
                                 }
-                                runs.add(e);
                             }
                         }
                     }
@@ -77,19 +87,21 @@ public final class Expansion {
     }
 
     private static Manifest.Entry entry(int index, SweepDefinition.Grid grid, String task, String algo,
-                                        SweepDefinition.Regimes r, double width, long seed, String where) {
+                                        SweepDefinition.Regimes r, SweepDefinition.Architectures a, double width,
+                                        long seed, String where) {
         String encoder = WITH_ENCODER.contains(algo) ? r.encoder() : "dense";
         long warmup = grid.warmup() != null ? grid.warmup() : algo.equals("mrq") ? 10_000 : 5_000;
         RunSpec spec;
         try {
             TrainConfig schedule = new TrainConfig(grid.steps(), warmup, grid.evalInterval(), grid.evalEpisodes(),
                     grid.logInterval(), grid.checkpointInterval(), grid.keepCheckpoints(), seed);
-            spec = new RunSpec(algo, task, encoder, r.critic(), r.actor(), width, grid.batch(),
-                    RunSpec.replayFor(grid.steps(), grid.replayMax()), schedule);
+            spec = new RunSpec(algo, task, encoder, r.critic(), r.actor(), a.encoder(), a.critic(), a.actor(), width,
+                    grid.batch(), RunSpec.replayFor(grid.steps(), grid.replayMax()), schedule);
         } catch (IllegalArgumentException e) {
             throw SweepDefinition.bad(where, e.getMessage());
         }
-        String label = r.label() != null ? r.label() : label(encoder, r.critic(), r.actor(), algo);
+        String label = withArchitecture(r.label() != null ? r.label() : label(encoder, r.critic(), r.actor(), algo),
+                spec.defaultArchitecture() ? "" : a.label() != null ? a.label() : spec.architectureLabel());
         String name = task + "/" + algo + "/" + label + "/w" + number(width) + "/s" + seed;
         String id = id(spec);
         return new Manifest.Entry(index, id, name, label, directory(name, id), spec);
@@ -116,6 +128,15 @@ public final class Expansion {
             return critic.equals(actor) ? critic : "critic=" + critic + ",actor=" + actor;
         }
         return encoder.equals(critic) && critic.equals(actor) ? critic : triple;
+    }
+
+    private static boolean givesTypes(SweepDefinition.Architectures a) {
+        return a.encoder() != null || a.critic() != null || a.actor() != null;
+    }
+
+    /** A regime label with an architecture label after it ({@code mst+critic=type6}); unchanged for MR.Q's own. */
+    public static String withArchitecture(String regimeLabel, String architectureLabel) {
+        return architectureLabel.isEmpty() ? regimeLabel : regimeLabel + "+" + architectureLabel;
     }
 
     /** The run's id: 12 hex digits of SHA-256 over its canonical JSON. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.topiary.nn.ArchType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import java.util.Map;
 
 /**
  * A sweep file (JSON, or YAML for {@code .yaml}/{@code .yml}): one or more grids, each the product tasks ×
- * algorithms × regimes × widths × seeds, with the schedule every run of the grid shares. Keys at the top level are
- * the defaults of every grid in {@code grids}; without {@code grids} the top level is the only grid.
+ * algorithms × regimes × architectures × widths × seeds, with the schedule every run of the grid shares. Keys at the
+ * top level are the defaults of every grid in {@code grids}; without {@code grids} the top level is the only grid.
  *
  * <pre>
  * name: quick                        # names the sweep (required)
@@ -27,6 +28,9 @@ import java.util.Map;
  * regimes:                           # a preset (mst, dense, static:0.6, ...) or a per-module plan:
  *   - mst
  *   - {label: critic=static, base: mst, critic: static:0.6}   # modules not given take base's (default mst)
+ * architectures:                     # MR.Q's architecture types per module (default: MR.Q's own only):
+ *   - mrq                            # MR.Q's own: encoder and critic type4, actor type3
+ *   - {critic: type6}                # modules not given keep MR.Q's; label optional (default critic=type6)
  * widths: [0.125, 0.25]              # width multipliers
  * seeds: 3                           # a count (0, 1, 2) or a list
  * steps: 5000                        # environment steps per run
@@ -43,19 +47,31 @@ import java.util.Map;
  * Every key is checked: an unknown one, a bad regime or an unregistered task fails here, before any run starts.
  */
 public record SweepDefinition(String name, String notes, List<Grid> grids) {
-    static final List<String> GRID_KEYS = List.of("tasks", "algorithms", "regimes", "widths", "seeds", "steps",
+    static final List<String> GRID_KEYS = List.of("tasks", "algorithms", "regimes", "architectures", "widths",
+            "seeds", "steps",
             "warmup", "eval_interval", "eval_episodes", "log_interval", "checkpoint_interval", "keep_checkpoints",
             "batch", "replay_max");
     private static final List<String> REGIME_KEYS = List.of("label", "base", "all", "encoder", "critic", "actor");
+    private static final List<String> ARCHITECTURE_KEYS = List.of("label", "encoder", "critic", "actor");
 
     /** One grid: its axes and the schedule of its runs; {@code warmup} null means the algorithm's default. */
-    public record Grid(List<String> tasks, List<String> algorithms, List<Regimes> regimes, List<Double> widths,
+    public record Grid(List<String> tasks, List<String> algorithms, List<Regimes> regimes,
+                       List<Architectures> architectures, List<Double> widths,
                        List<Long> seeds, long steps, Long warmup, long evalInterval, int evalEpisodes,
                        long logInterval, long checkpointInterval, int keepCheckpoints, int batch, int replayMax) {
     }
 
     /** A named per-module plan (regime specs of {@link dev.topiary.sparse.RegimeSpec}). */
     public record Regimes(String label, String encoder, String critic, String actor) {
+    }
+
+    /**
+     * Architecture types per module ({@code type1} to {@code type6} of {@link dev.topiary.nn.ArchType}; null keeps
+     * MR.Q's), with an optional label.
+     */
+    public record Architectures(String label, String encoder, String critic, String actor) {
+        /** MR.Q's own types in every module. */
+        public static final Architectures MRQ = new Architectures(null, null, null, null);
     }
 
     /** Reads and checks a sweep file. */
@@ -130,6 +146,18 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
         for (int i = 0; i < regimeList.size(); i++) {
             regimes.add(regimes(regimeList.get(i), where + " regimes[" + i + "]"));
         }
+        List<Architectures> architectures = new ArrayList<>();
+        JsonNode archList = g.get("architectures");
+        if (archList == null) {
+            architectures.add(Architectures.MRQ);
+        } else {
+            if (!archList.isArray() || archList.isEmpty()) {
+                throw bad(where, "'architectures' must be a non-empty list (e.g. [mrq, {critic: type6}])");
+            }
+            for (int i = 0; i < archList.size(); i++) {
+                architectures.add(architectures(archList.get(i), where + " architectures[" + i + "]"));
+            }
+        }
         List<Double> widths = new ArrayList<>();
         for (JsonNode w : list(g, "widths", where)) {
             if (!w.isNumber() || !(w.asDouble() > 0)) {
@@ -157,7 +185,8 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
         long steps = number(g, "steps", where, null);
         JsonNode w = g.get("warmup");
         Long warmup = w == null ? null : number(g, "warmup", where, null);
-        return new Grid(List.copyOf(tasks), List.copyOf(algorithms), List.copyOf(regimes), List.copyOf(widths),
+        return new Grid(List.copyOf(tasks), List.copyOf(algorithms), List.copyOf(regimes),
+                List.copyOf(architectures), List.copyOf(widths),
                 List.copyOf(seeds), steps, warmup, number(g, "eval_interval", where, 5_000L),
                 integer(g, "eval_episodes", where, 10), number(g, "log_interval", where, 1_000L),
                 number(g, "checkpoint_interval", where, 50_000L), integer(g, "keep_checkpoints", where, 2),
@@ -188,6 +217,34 @@ public record SweepDefinition(String name, String notes, List<Grid> grids) {
         String label = text(r, "label", where, null);
         return new Regimes(label, Expansion.canonical(enc, where), Expansion.canonical(cri, where),
                 Expansion.canonical(act, where));
+    }
+
+    private static Architectures architectures(JsonNode a, String where) {
+        if (a.isTextual() && a.asText().trim().equals("mrq")) {
+            return Architectures.MRQ;
+        }
+        if (!a.isObject()) {
+            throw bad(where, "an architecture is 'mrq' (MR.Q's own types) or a mapping with label, encoder, critic, "
+                    + "actor, each a type: " + ArchType.forms());
+        }
+        checkKeys(a, ARCHITECTURE_KEYS, where, "architecture");
+        String[] types = new String[3];
+        String[] modules = {"encoder", "critic", "actor"};
+        for (int i = 0; i < 3; i++) {
+            JsonNode t = a.get(modules[i]);
+            if (t == null) {
+                continue;
+            }
+            if (!t.isTextual() && !t.isIntegralNumber()) {
+                throw bad(where, "'" + modules[i] + "' must be a type: " + ArchType.forms() + "; got " + t);
+            }
+            try {
+                types[i] = ArchType.parse(t.asText()).label();
+            } catch (IllegalArgumentException e) {
+                throw bad(where, modules[i] + ": " + e.getMessage());
+            }
+        }
+        return new Architectures(text(a, "label", where, null), types[0], types[1], types[2]);
     }
 
     private static void checkKeys(JsonNode node, List<String> allowed, String where, String what) {

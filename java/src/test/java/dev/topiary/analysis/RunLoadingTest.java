@@ -35,6 +35,31 @@ class RunLoadingTest {
     }
 
     @Test
+    void runsOfDifferentArchitecturesAreDifferentGroups() throws IOException {
+        for (int s = 0; s < 2; s++) {
+            SyntheticRuns.run(tmp, "mst-s" + s, "T", "mst", 1, s, true, 10, 4, -9, -5);
+            // A run of a sweep (its label says the types), one chosen by hand (it does not), one without a sweep.
+            withCriticType(SyntheticRuns.run(tmp, "c6-s" + s, "T", "mst+critic=type6", 1, s, true, 10, 4, -8, -4));
+            withCriticType(SyntheticRuns.run(tmp, "hand-s" + s, "T", "mine", 1, s, true, 10, 4, -8, -4));
+            Files.delete(withCriticType(SyntheticRuns.run(tmp, "solo-s" + s, "T", "x", 2, s, true, 10, 4, -8, -4))
+                    .resolve("sweep.json"));
+        }
+        List<GroupSummary> groups = GroupSummary.of(collect(false, new ByteArrayOutputStream(), tmp.resolve("sweep")),
+                new GroupSummary.Options(1, 100, 0));
+        assertEquals(List.of("mine+critic=type6", "mst", "mst+critic=type6", "mst+critic=type6"),
+                groups.stream().map(GroupSummary::label).toList());
+        assertEquals(List.of(1.0, 1.0, 1.0, 2.0), groups.stream().map(GroupSummary::width).toList());
+        assertTrue(groups.stream().allMatch(g -> g.runs().size() == 2), "one group per architecture, seeds within");
+    }
+
+    private static Path withCriticType(Path run) throws IOException {
+        Path config = run.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"actorRegime\": \"static:0.6\",",
+                "\"actorRegime\": \"static:0.6\", \"criticArch\": \"type6\","));
+        return run;
+    }
+
+    @Test
     void partialRunsCountUpToTheirLastEvaluationAndAreFlagged() throws IOException {
         Path d = SyntheticRuns.run(tmp, "p", "T", "mst", 1, 0, false, 10, 4, -9, -5);
         RunRecord r = RunRecord.load(d);

@@ -40,7 +40,8 @@ class CliTest {
         Result r = run("train", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--quick", "--algo", "--env", "--regime", "--encoder-regime", "--critic-regime",
-                "--actor-regime", "--steps", "--warmup", "--width", "--batch", "--eval-interval", "--eval-episodes",
+                "--actor-regime", "--encoder-arch", "--critic-arch", "--actor-arch", "--steps", "--warmup", "--width",
+                "--batch", "--eval-interval", "--eval-episodes",
                 "--log-interval", "--checkpoint-interval", "--keep-checkpoints", "--seed", "--out", "--resume",
                 "--backend", "--threads", "--tf32", "--no-graphs")) {
             boolean flag = List.of("--quick", "--tf32", "--no-graphs").contains(option);
@@ -79,6 +80,18 @@ class CliTest {
                 "--out", out.toString());
         assertTrue(backend.err().contains("use auto, cpu, cuda or reference"), backend.err());
 
+        Result arch = run("train", "--critic-arch", "type7", "--out", out.toString());
+        assertEquals(1, arch.code());
+        assertTrue(arch.err().contains("critic's architecture type 'type7' does not exist")
+                && arch.err().contains("type1 (ReLU)") && arch.err().contains("the number 1 to 6"), arch.err());
+        Result sacArch = run("train", "--algo", "sac", "--actor-arch", "2", "--out", out.toString());
+        assertEquals(1, sacArch.code());
+        assertTrue(sacArch.err().contains("sac builds SimBa networks") && sacArch.err().contains("--actor-arch")
+                && sacArch.err().contains("--algo mrq"), sacArch.err());
+        Result resumeArch = run("train", "--resume", tmp.toString(), "--encoder-arch", "type1");
+        assertTrue(resumeArch.err().contains("drop the other run options"), resumeArch.err());
+        assertFalse(Files.exists(out.resolve("config.json")), "nothing was written");
+
         Path tf32Out = tmp.resolve("tf32");
         Result tf32 = run("train", "--backend", "cpu", "--tf32", "--steps", "2000", "--warmup", "1000", "--out",
                 tf32Out.toString());
@@ -108,5 +121,33 @@ class CliTest {
         Result eval = run("eval", out.toString(), "--episodes", "2", "--backend", "cpu", "--threads", "1");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("mean return"), eval.out());
+    }
+
+    @Test
+    void architectureTypesAreRecordedReadBackAndResumed(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("arch");
+        String[] args = {"train", "--encoder-arch", "TYPE_4", "--critic-arch", "6", "--actor-arch", "type1",
+                "--steps", "400", "--warmup", "300", "--width", "0.0625", "--batch", "16", "--eval-interval", "0",
+                "--eval-episodes", "1", "--checkpoint-interval", "350", "--backend", "cpu", "--threads", "1",
+                "--out", out.toString()};
+        Result first = run(args);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("architecture types critic=type6,actor=type1"), first.out());
+        String config = Files.readString(out.resolve("config.json"));
+        assertTrue(config.contains("\"criticArch\" : \"type6\"") && config.contains("\"actorArch\" : \"type1\""),
+                config);
+        assertFalse(config.contains("encoderArch"), "MR.Q's own type is not recorded: " + config);
+        dev.topiary.rl.RunSpec spec = TrainCommand.readSpec(out);
+        assertEquals(dev.topiary.nn.ArchType.TYPE_4, spec.encoderType());
+        assertEquals(dev.topiary.nn.ArchType.TYPE_6, spec.criticType());
+        assertEquals(dev.topiary.nn.ArchType.TYPE_1, spec.actorType());
+
+        // As if killed after the checkpoint at step 350: resume rebuilds the agent from config.json alone.
+        Files.delete(out.resolve("DONE"));
+        Result resumed = run("train", "--resume", out.toString(), "--backend", "cpu", "--threads", "1");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming mrq"), resumed.out());
+        assertTrue(Files.exists(out.resolve("DONE")));
+        assertEquals(spec, TrainCommand.readSpec(out));
     }
 }

@@ -64,6 +64,24 @@ class SweepCliTest {
             }
         }
         assertTrue(run("sweep", "--help").out().contains("emit"));
+        String expand = run("sweep", "expand", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(expand.contains("sparsity (MST at sparsity") && expand.contains("architectures (MR.Q under MST")
+                && !expand.contains("refused"), expand);
+    }
+
+    @Test
+    void thePaperPresetExpandsWithTheArchitectureAxis(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("arch");
+        Result r = run("sweep", "expand", "--preset", "paper", "--with", "architectures", "--tasks",
+                "dm_control/humanoid-run", "--seeds", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        // (18 MR.Q + 2 x 12 SAC/DDPG plans + 15 architectures) x 4 widths x 1 seed.
+        assertTrue(r.out().contains("'paper', 228 runs"), r.out());
+        Result listed = run("sweep", "list", "--out", out.toString());
+        assertTrue(listed.out().contains("dm_control/humanoid-run/mrq/mst+critic=type6/w1/s0"), listed.out());
+        Result unknown = run("sweep", "expand", "--preset", "paper", "--with", "archs", "--out",
+                tmp.resolve("x").toString());
+        assertTrue(unknown.err().contains("use one of [sparsity, architectures]"), unknown.err());
     }
 
     /** The words picocli prints for {@code option} in the options list (past its name, maybe on the next line). */

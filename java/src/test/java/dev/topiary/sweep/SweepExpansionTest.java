@@ -111,9 +111,83 @@ class SweepExpansionTest {
         assertEquals(500_000, paper.run(0).spec().schedule().totalSteps());
         assertEquals(expected + 4 * widths * seeds,
                 preset("paper", List.of("sparsity"), "dm_control/humanoid-run").runs().size());
-        IllegalArgumentException arch = assertThrows(IllegalArgumentException.class,
-                () -> preset("paper", List.of("architectures"), "dm_control/humanoid-run"));
-        assertTrue(arch.getMessage().contains("not part of this build"), arch.getMessage());
+
+        // Architectures: 3 modules × the 5 types other than MR.Q's (its own is MST, already in the first grid).
+        Manifest arch = preset("paper", List.of("architectures"), "dm_control/humanoid-run");
+        assertEquals(expected + 15 * widths * seeds, arch.runs().size());
+        assertEquals(2280, arch.runs().size());
+        assertEquals(paper.runs(), arch.runs().subList(0, expected), "the axis leaves the paper's runs as they were");
+        assertEquals(arch.toJson(), preset("paper", List.of("architectures"), "dm_control/humanoid-run").toJson(),
+                "the same expansion every time");
+        assertEquals(arch.runs().size(), arch.runs().stream().map(Manifest.Entry::id).distinct().count());
+        List<Manifest.Entry> added = arch.runs().subList(expected, arch.runs().size());
+        assertTrue(added.stream().allMatch(e -> e.spec().algorithm().equals("mrq")
+                && e.spec().plan().name().equals(paper.run(0).spec().plan().name())), "MR.Q under MST");
+        List<String> labels = added.stream().map(Manifest.Entry::label).distinct().toList();
+        assertEquals(15, labels.size());
+        assertEquals("mst+encoder=type1", labels.getFirst());
+        assertEquals("mst+actor=type6", labels.getLast());
+        assertTrue(labels.contains("mst+critic=type6") && labels.contains("mst+actor=type4")
+                && !labels.contains("mst+encoder=type4") && !labels.contains("mst+actor=type3"), labels.toString());
+        Manifest.Entry critic6 = added.stream().filter(e -> e.label().equals("mst+critic=type6")).findFirst()
+                .orElseThrow();
+        assertEquals(null, critic6.spec().encoderArch());
+        assertEquals("type6", critic6.spec().criticArch());
+        assertEquals(null, critic6.spec().actorArch());
+        assertEquals(1, critic6.spec().widthMultiplier(), "width innermost but one: x1 first");
+        assertEquals(List.of(1.0, 2.0, 4.0, 8.0), added.stream().map(e -> e.spec().widthMultiplier()).distinct()
+                .toList(), "the preset's widths, as the sparsity ablation");
+        assertEquals(expected + (4 + 15) * widths * seeds,
+                preset("paper", List.of("sparsity", "architectures"), "dm_control/humanoid-run").runs().size());
+    }
+
+    /**
+     * Ids that main gave these runs before run specs carried architecture types (computed with that code): a run at
+     * MR.Q's own architecture keeps its id, its manifest entry and so its folder.
+     */
+    @Test
+    void runsAtMrqsArchitectureKeepTheIdsTheyHadBeforeTheAxis(@TempDir Path tmp) throws IOException {
+        Manifest small = expand(write(tmp, "s.yaml", SMALL));
+        assertEquals("f602d2c95143", small.run(0).id());
+        assertEquals("c4c867f165a4", small.run(7).id());
+        assertTrue(small.toJson().contains("\"runs_sha256\" : "
+                + "\"d69d6ee3a6ff034fc11afd1410c12e6a48b44776dce05b5c5439005dccb8cb0e\""),
+                "the whole manifest as before");
+        assertTrue(!small.toJson().contains("Arch"), "no architecture fields at MR.Q's own");
+        Manifest paper = preset("paper", List.of("sparsity"), "dm_control/humanoid-run");
+        assertEquals("6df52d1944a7", paper.run(0).id());
+        assertTrue(paper.toJson().contains("eb2eb3597a2d43e77922706c701dff8566fb3b0b4318685825704b52a07cc995"));
+
+        // MR.Q's own types given explicitly are MR.Q's own architecture: the same run, the same id.
+        Manifest explicit = expand(write(tmp, "e.yaml", SMALL + "architectures: [{encoder: type4, critic: 4, actor: "
+                + "TYPE_3}]\n"));
+        assertEquals(small.toJson(), explicit.toJson());
+    }
+
+    @Test
+    void anArchitectureAxisCrossesTheRegimesWithItsOwnIdsAndLabels(@TempDir Path tmp) throws IOException {
+        Manifest m = expand(write(tmp, "a.yaml", SMALL.replace("seeds: 3", "seeds: 1")
+                + "architectures: [mrq, {critic: type6}, {label: plain, encoder: 1, critic: 1, actor: 1}]\n"));
+        assertEquals(2 * 3 * 2, m.runs().size());
+        assertEquals(List.of("mst", "mst", "mst+critic=type6", "mst+critic=type6", "mst+plain", "mst+plain",
+                "dense", "dense", "dense+critic=type6", "dense+critic=type6", "dense+plain", "dense+plain"),
+                m.runs().stream().map(Manifest.Entry::label).toList(), "regime, then architecture, then width");
+        assertEquals("Pendulum-v1/mrq/mst+critic=type6/w0.0625/s0", m.run(2).name());
+        assertEquals("type1", m.run(4).spec().encoderArch());
+        assertEquals(m.runs().size(), m.runs().stream().map(Manifest.Entry::id).distinct().count());
+        Path dir = tmp.resolve("sweep");
+        m.write(dir);
+        assertEquals(m, Manifest.read(dir), "the types survive the manifest");
+        assertTrue(Files.readString(dir.resolve(Manifest.FILE)).contains("\"criticArch\" : \"type6\""));
+
+        assertRefused(tmp, SMALL + "architectures: [{critic: type7}]\n", "architecture type 'type7' does not exist",
+                "type6 (ELU + LayerNorm + pre-layer residual)");
+        assertRefused(tmp, SMALL + "architectures: [{critc: type1}]\n", "unknown architecture key 'critc'", "critic");
+        assertRefused(tmp, SMALL + "architectures: [mrq, {actor: type3}]\n", "have the same configuration",
+                "MR.Q's own");
+        assertRefused(tmp, SMALL + "algorithms: [sac]\narchitectures: [{critic: type6}]\n", "SimBa",
+                "--algo mrq");
+        assertRefused(tmp, SMALL + "architectures: []\n", "'architectures' must be a non-empty list");
     }
 
     @Test
