@@ -12,6 +12,7 @@ import dev.topiary.nn.Network;
 import dev.topiary.rl.replay.NStepBatch;
 import dev.topiary.rl.simba.ObservationNormalizer;
 import dev.topiary.rl.simba.PolyakTarget;
+import dev.topiary.rl.simba.SimbaUpdate;
 import dev.topiary.sparse.SparseModule;
 
 /**
@@ -27,7 +28,7 @@ import dev.topiary.sparse.SparseModule;
  * The critic is frozen while it scores the actor's actions: the gradient passes through it into the action and on
  * into π, and only π is updated. No random draw happens here (DDPG's target is deterministic).
  */
-final class DdpgUpdate {
+final class DdpgUpdate implements SimbaUpdate {
     private final Backend b;
     private final SparseModule critic;
     private final SparseModule actor;
@@ -83,8 +84,9 @@ final class DdpgUpdate {
         return actor.module().network("pi");
     }
 
-    /** Critic, actor and target steps on {@code batch}. */
-    void run(NStepBatch batch) {
+    /** Critic, actor and target steps on {@code batch}; nothing is drawn, so {@code index} is unused. */
+    @Override
+    public void run(NStepBatch batch, long index) {
         normalise(batch.obs(), obs);
         normalise(batch.nextObs(), nextObs);
         boolean criticRewired = criticStep(batch);
@@ -144,8 +146,8 @@ final class DdpgUpdate {
         return meanQ.scalar();
     }
 
-    /** The device scalars behind the metrics, for checkpoints. */
-    Tensor[] metricTensors() {
+    @Override
+    public Tensor[] metricTensors() {
         return new Tensor[]{criticLoss, meanQ};
     }
 }

@@ -12,6 +12,7 @@ import dev.topiary.nn.Network;
 import dev.topiary.rl.replay.NStepBatch;
 import dev.topiary.rl.simba.ObservationNormalizer;
 import dev.topiary.rl.simba.PolyakTarget;
+import dev.topiary.rl.simba.SimbaUpdate;
 import dev.topiary.sparse.SparseModule;
 
 /**
@@ -28,9 +29,10 @@ import dev.topiary.sparse.SparseModule;
  *
  * The critic is frozen while it scores the actor's actions: the gradient passes through it into the action and on
  * into π, and only π is updated. The gradient of the min goes to the smaller head (half to each on a tie). Every op
- * runs on the backend; the two noise draws are keyed by the update's index.
+ * runs on the backend; the two noise draws are keyed by the update's index. The update owns the {@link Temperature}
+ * it steps (the agent reads and checkpoints it through {@link #temperature()}).
  */
-final class SacUpdate {
+final class SacUpdate implements SimbaUpdate {
     private static final long TARGET_NOISE_STREAM = 0x5AC1L << 40;
     private static final long ACTOR_NOISE_STREAM = 0x5AC2L << 40;
 
@@ -64,16 +66,16 @@ final class SacUpdate {
     private final DenseGradients actorGradients;
 
     SacUpdate(Backend b, TensorArena arena, SacAgent.Networks net, ObservationNormalizer normalizer,
-              Temperature temperature, SacHyperParameters hp, int obsDim, int actionDim, long seed) {
+              SacHyperParameters hp, int obsDim, int actionDim, long seed) {
+        int batch = hp.generic().batchSize();
+        this.temperature = new Temperature(b, arena, hp.temperature(), hp.targetEntropy(actionDim), batch);
         this.b = b;
         this.critic = net.critic();
         this.actor = net.actor();
         this.criticTarget = net.criticTarget();
         this.normalizer = normalizer;
-        this.temperature = temperature;
         this.seed = seed;
         this.obsDim = obsDim;
-        int batch = hp.generic().batchSize();
         this.invBatch = 1f / batch;
         SacHyperParameters.Policy p = hp.policy();
         this.targetPolicy = new TanhGaussian(b, arena, batch, actionDim, p.logStdMin(), p.logStdMax());
@@ -110,7 +112,8 @@ final class SacUpdate {
     }
 
     /** Critic, actor, temperature and target steps on {@code batch}; {@code update} keys the noise. */
-    void run(NStepBatch batch, long update) {
+    @Override
+    public void run(NStepBatch batch, long update) {
         normalise(batch.obs(), obs);
         normalise(batch.nextObs(), nextObs);
         boolean rewired = criticStep(batch, update);
@@ -209,8 +212,13 @@ final class SacUpdate {
         return meanQ.scalar();
     }
 
-    /** The device scalars behind the metrics, for checkpoints. */
-    Tensor[] metricTensors() {
+    /** The entropy temperature α this update learns. */
+    Temperature temperature() {
+        return temperature;
+    }
+
+    @Override
+    public Tensor[] metricTensors() {
         return new Tensor[]{criticLoss1, criticLoss2, meanLogProb, meanQ, actorLoss};
     }
 }
