@@ -10,6 +10,7 @@ import dev.topiary.backend.TensorArena;
 import dev.topiary.nn.DenseGradients;
 import dev.topiary.nn.Network;
 import dev.topiary.rl.replay.NStepBatch;
+import dev.topiary.rl.simba.NormalisedObservations;
 import dev.topiary.rl.simba.ObservationNormalizer;
 import dev.topiary.rl.simba.PolyakTarget;
 import dev.topiary.rl.simba.SimbaUpdate;
@@ -34,7 +35,7 @@ final class DdpgUpdate implements SimbaUpdate {
     private final SparseModule actor;
     private final PolyakTarget criticTarget;
     private final PolyakTarget actorTarget;
-    private final ObservationNormalizer normalizer;
+    private final NormalisedObservations observations;
     private final int obsDim;
     private final Tensor obs;
     private final Tensor nextObs;
@@ -57,10 +58,10 @@ final class DdpgUpdate implements SimbaUpdate {
         this.actor = net.actor();
         this.criticTarget = net.criticTarget();
         this.actorTarget = net.actorTarget();
-        this.normalizer = normalizer;
         this.obsDim = obsDim;
-        this.obs = arena.f32(batch, obsDim);
-        this.nextObs = arena.f32(batch, obsDim);
+        this.observations = new NormalisedObservations(b, arena, normalizer, batch, obsDim);
+        this.obs = observations.obs();
+        this.nextObs = observations.nextObs();
         this.action = arena.f32(batch, actionDim);
         this.cat = arena.f32(batch, obsDim + actionDim);
         this.y = arena.f32(batch, 1);
@@ -87,20 +88,11 @@ final class DdpgUpdate implements SimbaUpdate {
     /** Critic, actor and target steps on {@code batch}; nothing is drawn, so {@code index} is unused. */
     @Override
     public void run(NStepBatch batch, long index) {
-        normalise(batch.obs(), obs);
-        normalise(batch.nextObs(), nextObs);
+        observations.load(batch);
         boolean criticRewired = criticStep(batch);
         boolean actorRewired = actorStep();
         criticTarget.update(criticRewired);
         actorTarget.update(actorRewired);
-    }
-
-    private void normalise(Tensor raw, Tensor out) {
-        if (normalizer == null) {
-            b.elements().copy(raw, out);
-        } else {
-            normalizer.apply(raw, out);
-        }
     }
 
     private boolean criticStep(NStepBatch batch) {

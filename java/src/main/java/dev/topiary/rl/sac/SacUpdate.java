@@ -10,6 +10,7 @@ import dev.topiary.backend.TensorArena;
 import dev.topiary.nn.DenseGradients;
 import dev.topiary.nn.Network;
 import dev.topiary.rl.replay.NStepBatch;
+import dev.topiary.rl.simba.NormalisedObservations;
 import dev.topiary.rl.simba.ObservationNormalizer;
 import dev.topiary.rl.simba.PolyakTarget;
 import dev.topiary.rl.simba.SimbaUpdate;
@@ -40,7 +41,7 @@ final class SacUpdate implements SimbaUpdate {
     private final SparseModule critic;
     private final SparseModule actor;
     private final PolyakTarget criticTarget;
-    private final ObservationNormalizer normalizer;
+    private final NormalisedObservations observations;
     private final Temperature temperature;
     private final long seed;
     private final int obsDim;
@@ -73,15 +74,15 @@ final class SacUpdate implements SimbaUpdate {
         this.critic = net.critic();
         this.actor = net.actor();
         this.criticTarget = net.criticTarget();
-        this.normalizer = normalizer;
         this.seed = seed;
         this.obsDim = obsDim;
         this.invBatch = 1f / batch;
         SacHyperParameters.Policy p = hp.policy();
         this.targetPolicy = new TanhGaussian(b, arena, batch, actionDim, p.logStdMin(), p.logStdMax());
         this.policy = new TanhGaussian(b, arena, batch, actionDim, p.logStdMin(), p.logStdMax());
-        this.obs = arena.f32(batch, obsDim);
-        this.nextObs = arena.f32(batch, obsDim);
+        this.observations = new NormalisedObservations(b, arena, normalizer, batch, obsDim);
+        this.obs = observations.obs();
+        this.nextObs = observations.nextObs();
         this.cat = arena.f32(batch, obsDim + actionDim);
         this.qMin = arena.f32(batch, 1);
         this.entropyTerm = arena.f32(batch, 1);
@@ -114,20 +115,11 @@ final class SacUpdate implements SimbaUpdate {
     /** Critic, actor, temperature and target steps on {@code batch}; {@code update} keys the noise. */
     @Override
     public void run(NStepBatch batch, long update) {
-        normalise(batch.obs(), obs);
-        normalise(batch.nextObs(), nextObs);
+        observations.load(batch);
         boolean rewired = criticStep(batch, update);
         actorStep(update);
         temperature.update(meanLogProb);
         criticTarget.update(rewired);
-    }
-
-    private void normalise(Tensor raw, Tensor out) {
-        if (normalizer == null) {
-            b.elements().copy(raw, out);
-        } else {
-            normalizer.apply(raw, out);
-        }
     }
 
     /** The critic step; true when it ran a topology update (the target must follow the new masks). */
