@@ -1,32 +1,16 @@
 package dev.topiary.rl.ddpg;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.topiary.backend.AdamW;
 import dev.topiary.backend.Backend;
-import dev.topiary.backend.Philox;
-import dev.topiary.backend.Tensor;
-import dev.topiary.backend.TensorArena;
 import dev.topiary.nn.LayerContext;
 import dev.topiary.nn.Module;
-import dev.topiary.nn.Pass;
 import dev.topiary.rl.ActionCodec;
-import dev.topiary.rl.Agent;
-import dev.topiary.rl.AgentSnapshot;
-import dev.topiary.rl.UpdateCost;
-import dev.topiary.rl.replay.ReplayBuffer;
-import dev.topiary.rl.replay.ReplayConfig;
-import dev.topiary.rl.simba.ObservationNormalizer;
 import dev.topiary.rl.simba.PolyakTarget;
-import dev.topiary.rl.simba.SimbaModules;
-import dev.topiary.rl.simba.SimbaSettings;
-import dev.topiary.rl.simba.StateArrays;
+import dev.topiary.rl.simba.SimbaAgent;
+import dev.topiary.rl.simba.SimbaModuleBuilder;
+import dev.topiary.rl.simba.SimbaNetworks;
 import dev.topiary.sparse.RegimePlan;
 import dev.topiary.sparse.SparseModule;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,33 +28,25 @@ import java.util.Map;
  * <p>Exploration: {@code a = clip(tanh(π(s)) + N(0, 0.1²), −1, 1)}, the noise drawn from a Philox stream keyed by the
  * act count. Each {@link #train()} runs {@code updatesPerStep} = 2 updates (UTD 2), each on its own uniform batch:
  * critic, actor, then both targets ({@link DdpgUpdate}); each module's regime counts 2 steps per training call.
- * Observations are normalised with running statistics updated on every observed transition.
+ * Observations are normalised with running statistics updated on every observed transition. What DDPG shares with
+ * SAC (replay, statistics, the training loop, checkpoints) is {@link SimbaAgent}'s; DDPG adds the deterministic
+ * policy with Gaussian exploration and the actor target, and keeps no state of its own beyond the modules.
  */
-public final class DdpgAgent implements Agent {
+public final class DdpgAgent extends SimbaAgent<DdpgHyperParameters, DdpgAgent.Networks, DdpgUpdate> {
     /** The graphed step's key (see {@link Backend#graphed}). */
     static final String UPDATE_STEP = "ddpg/update";
 
-    private final Backend backend;
+    private static final Algorithm ALGORITHM = new Algorithm("ddpg", "DDPG", UPDATE_STEP);
     private static final long ACT_NOISE_STREAM = 0xDD61L << 40;
 
     /** The trained modules and their targets. */
-    record Networks(SparseModule critic, SparseModule actor, PolyakTarget criticTarget, PolyakTarget actorTarget) {
+    record Networks(SparseModule critic, SparseModule actor, PolyakTarget criticTarget, PolyakTarget actorTarget)
+            implements SimbaNetworks {
+        @Override
+        public List<Module> checkpointModules() {
+            return List.of(critic.module(), actor.module(), criticTarget.target(), actorTarget.target());
+        }
     }
-
-    private final DdpgHyperParameters hp;
-    private final long seed;
-    private final int actionDim;
-    private final TensorArena arena;
-    private final Networks net;
-    private final ObservationNormalizer normalizer;
-    private final ReplayBuffer replay;
-    private final DdpgUpdate update;
-    private final Tensor obs1;
-    private final Tensor obs1Normalised;
-    private final Pass piAct;
-    private final double[] preHost;
-    private long calls;
-    private long acts;
 
     /**
      * @param totalTrainCalls the run's training calls (environment steps after the warm-up); each module's T is
@@ -78,191 +54,43 @@ public final class DdpgAgent implements Agent {
      */
     public DdpgAgent(Backend backend, int obsDim, ActionCodec codec, DdpgHyperParameters hyperParameters,
                      RegimePlan plan, long totalTrainCalls, int replayCapacity, long seed) {
-        this.backend = backend;
-        if (codec.discrete()) {
-            throw new IllegalArgumentException("DDPG acts in continuous (Box) action spaces only; use MR.Q for "
-                    + "discrete actions");
-        }
-        if (totalTrainCalls < 1) {
-            throw new IllegalArgumentException("DDPG needs at least one training call, got " + totalTrainCalls
-                    + " (total steps must exceed the warm-up)");
-        }
-        this.hp = hyperParameters;
-        this.seed = seed;
-        this.actionDim = codec.dim();
-        this.arena = backend.newArena();
-        LayerContext ctx = LayerContext.of(backend, arena);
-        this.net = build(ctx, hp, plan, obsDim, actionDim, totalTrainCalls * hp.generic().updatesPerStep(), seed);
-        this.normalizer = hp.normalizeObservations() ? new ObservationNormalizer(backend, arena, obsDim) : null;
-        int batch = hp.generic().batchSize();
-        this.replay = new ReplayBuffer(backend, new ReplayConfig(replayCapacity, obsDim, actionDim, batch, 1, 1,
-                hp.generic().discount(), false, 1, 1, seed ^ 0x5EEDL));
-        this.update = new DdpgUpdate(backend, arena, net, normalizer, batch, obsDim, actionDim);
-        this.obs1 = arena.f32(1, obsDim);
-        this.obs1Normalised = arena.f32(1, obsDim);
-        this.piAct = net.actor().module().network("pi").newPass(1);
-        this.preHost = new double[actionDim];
+        super(ALGORITHM, backend, obsDim, codec, hyperParameters, totalTrainCalls, replayCapacity, seed,
+                (ctx, moduleSteps) -> build(ctx, hyperParameters, plan, obsDim, codec.dim(), moduleSteps, seed),
+                (arena, net, normalizer) -> new DdpgUpdate(backend, arena, net, normalizer,
+                        hyperParameters.generic().batchSize(), obsDim, codec.dim()));
     }
 
     private static Networks build(LayerContext ctx, DdpgHyperParameters hp, RegimePlan plan, int obsDim,
                                   int actionDim, long moduleSteps, long seed) {
-        SimbaSettings.Networks n = hp.networks();
-        SimbaSettings.Optimizers o = hp.optimizers();
-        AdamW criticHp = AdamW.of((float) o.criticLr(), (float) o.criticWd());
-        AdamW actorHp = AdamW.of((float) o.actorLr(), (float) o.actorWd());
-        int cw = n.criticWidth();
-        int aw = n.actorWidth();
-        Module critic = SimbaModules.critic(ctx, "critic", obsDim, actionDim, cw, n.criticBlocks(), 1, criticHp);
-        Module actor = SimbaModules.actor(ctx, "actor", obsDim, aw, n.actorBlocks(), actionDim, actorHp);
-        SparseModule c = SparseModule.create(critic, plan.critic(), moduleSteps, seed ^ 0x2002L);
-        SparseModule a = SparseModule.create(actor, plan.actor(), moduleSteps, seed ^ 0x3003L);
-        double tau = hp.generic().tau();
-        PolyakTarget ct = new PolyakTarget(critic, SimbaModules.critic(ctx, "critic_target", obsDim, actionDim, cw,
-                n.criticBlocks(), 1, criticHp), tau);
-        PolyakTarget at = new PolyakTarget(actor, SimbaModules.actor(ctx, "actor_target", obsDim, aw,
-                n.actorBlocks(), actionDim, actorHp), tau);
-        return new Networks(c, a, ct, at);
+        SimbaModuleBuilder modules = new SimbaModuleBuilder(ctx, hp, obsDim, actionDim, 1, actionDim);
+        SimbaModuleBuilder.Online online = modules.online(plan, moduleSteps, seed);
+        return new Networks(online.critic(), online.actor(), modules.criticTarget(online.critic()),
+                modules.actorTarget(online.actor()));
     }
 
-    public DdpgHyperParameters hyperParameters() {
-        return hp;
+    Networks networks() {
+        return net();
     }
 
+    /** Evaluation: tanh(π(s)). Exploration: clip(tanh(π(s)) + σ ε, −1, 1), ε from the act counter's Philox stream. */
     @Override
-    public String name() {
-        return "ddpg";
-    }
-
-    @Override
-    public double[] act(double[] obs, boolean explore) {
-        obs1.copyFrom(obs);
-        Tensor in = obs1;
-        if (normalizer != null) {
-            normalizer.apply(obs1, obs1Normalised);
-            in = obs1Normalised;
-        }
-        piAct.forward(in).copyTo(preHost);
-        double sigma = hp.exploration().noise();
-        long n = explore ? acts++ : -1;
-        double[] a = new double[actionDim];
-        for (int i = 0; i < actionDim; i++) {
-            a[i] = Math.tanh(preHost[i]);
+    protected double[] action(double[] pre, boolean explore, long actIndex) {
+        double sigma = hyperParameters().exploration().noise();
+        double[] a = new double[actionDim()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.tanh(pre[i]);
             if (explore) {
-                a[i] = Math.max(-1, Math.min(1, a[i] + sigma * Philox.normal(seed, ACT_NOISE_STREAM,
-                        n * actionDim + i)));
+                a[i] = Math.max(-1, Math.min(1, a[i] + sigma * actNoise(ACT_NOISE_STREAM, actIndex, i)));
             }
         }
         return a;
     }
 
     @Override
-    public void observe(double[] obs, double[] action, double reward, double[] nextObs, boolean terminated,
-                        boolean truncated) {
-        replay.add(obs, action, reward, nextObs, terminated, truncated);
-        if (normalizer != null) {
-            normalizer.update(obs);
-        }
-    }
-
-    @Override
-    public void train() {
-        if (normalizer != null) {
-            normalizer.uploadIfStale();
-        }
-        for (int k = 0; k < hp.generic().updatesPerStep(); k++) {
-            // Sampling, the critic and actor steps and the target updates: one device graph where the backend
-            // has them.
-            backend.graphed(UPDATE_STEP, () -> update.run(replay.sampleNStep()));
-        }
-        calls++;
-    }
-
-    @Override
-    public UpdateCost updateCost() {
-        return UpdateCost.of(modules(), hp.generic().batchSize(), hp.generic().updatesPerStep());
-    }
-
-    @Override
-    public long trainCalls() {
-        return calls;
-    }
-
-    @Override
-    public List<SparseModule> modules() {
-        return List.of(net.critic(), net.actor());
-    }
-
-    /** Every module, trained ones first: what a checkpoint stores. */
-    List<Module> allModules() {
-        return List.of(net.critic().module(), net.actor().module(), net.criticTarget().target(),
-                net.actorTarget().target());
-    }
-
-    Networks networks() {
-        return net;
-    }
-
-    @Override
-    public Map<String, Double> metrics() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss/critic", update.criticLoss());
-        m.put("loss/actor", -update.meanQ());
-        m.put("q_mean", update.meanQ());
-        for (SparseModule sm : modules()) {
-            var count = sm.module().parameterCount();
-            m.put("density/" + sm.module().name(), count.active() / (double) count.total());
-        }
-        return m;
-    }
-
-    /** The replay buffer (for diagnostics and tests). */
-    public ReplayBuffer replay() {
-        return replay;
-    }
-
-    /** The observation statistics, or null when normalisation is off. */
-    public ObservationNormalizer normalizer() {
-        return normalizer;
-    }
-
-    @Override
-    public void save(Path dir) {
-        ObjectNode s = JsonNodeFactory.instance.objectNode();
-        s.put("calls", calls);
-        s.put("acts", acts);
-        if (normalizer != null) {
-            StateArrays.put(s, "normalizer", normalizer.state());
-        }
-        StateArrays.put(s, "metric_scalars", StateArrays.scalars(update.metricTensors()));
-        AgentSnapshot.save(dir, name(), allModules(), replay, s);
-    }
-
-    @Override
-    public void load(Path dir) {
-        JsonNode s = AgentSnapshot.load(dir, name(), allModules(), replay, this::checkState);
-        calls = s.path("calls").asLong();
-        acts = s.path("acts").asLong();
-        if (normalizer != null) {
-            normalizer.restore(StateArrays.get(s, "normalizer", normalizer.state().length));
-        }
-        Tensor[] ts = update.metricTensors();
-        StateArrays.restoreScalars(ts, StateArrays.get(s, "metric_scalars", ts.length));
-    }
-
-    /** Checks that the state document holds everything {@link #load} restores (before anything changes). */
-    private void checkState(JsonNode s) {
-        if (normalizer != null) {
-            StateArrays.get(s, "normalizer", normalizer.state().length);
-        }
-        StateArrays.get(s, "metric_scalars", update.metricTensors().length);
-        if (!s.path("calls").canConvertToLong() || !s.path("acts").canConvertToLong()) {
-            throw new IllegalArgumentException("agent state lacks the calls/acts counters");
-        }
-    }
-
-    @Override
-    public void close() {
-        replay.close();
-        arena.close();
+    protected void putUpdateMetrics(Map<String, Double> m) {
+        DdpgUpdate u = update();
+        m.put("loss/critic", u.criticLoss());
+        m.put("loss/actor", -u.meanQ());
+        m.put("q_mean", u.meanQ());
     }
 }

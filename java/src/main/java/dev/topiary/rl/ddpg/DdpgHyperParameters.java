@@ -1,5 +1,6 @@
 package dev.topiary.rl.ddpg;
 
+import dev.topiary.rl.simba.SimbaHyperParameters;
 import dev.topiary.rl.simba.SimbaSettings.Generic;
 import dev.topiary.rl.simba.SimbaSettings.Networks;
 import dev.topiary.rl.simba.SimbaSettings.Optimizers;
@@ -16,7 +17,8 @@ import static dev.topiary.rl.simba.SimbaSettings.check;
  * @param normalizeObservations SimBa's running-statistics observation normalisation (on)
  */
 public record DdpgHyperParameters(Generic generic, Networks networks, Optimizers optimizers,
-                                  Exploration exploration, boolean normalizeObservations) {
+                                  Exploration exploration, boolean normalizeObservations)
+        implements SimbaHyperParameters {
 
     /** a = clip(tanh(π(s)) + N(0, σ²), −1, 1) while exploring; σ = 0.1. */
     public record Exploration(double noise) {

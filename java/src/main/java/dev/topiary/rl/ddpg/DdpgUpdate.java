@@ -10,8 +10,10 @@ import dev.topiary.backend.TensorArena;
 import dev.topiary.nn.DenseGradients;
 import dev.topiary.nn.Network;
 import dev.topiary.rl.replay.NStepBatch;
+import dev.topiary.rl.simba.NormalisedObservations;
 import dev.topiary.rl.simba.ObservationNormalizer;
 import dev.topiary.rl.simba.PolyakTarget;
+import dev.topiary.rl.simba.SimbaUpdate;
 import dev.topiary.sparse.SparseModule;
 
 /**
@@ -27,13 +29,13 @@ import dev.topiary.sparse.SparseModule;
  * The critic is frozen while it scores the actor's actions: the gradient passes through it into the action and on
  * into π, and only π is updated. No random draw happens here (DDPG's target is deterministic).
  */
-final class DdpgUpdate {
+final class DdpgUpdate implements SimbaUpdate {
     private final Backend b;
     private final SparseModule critic;
     private final SparseModule actor;
     private final PolyakTarget criticTarget;
     private final PolyakTarget actorTarget;
-    private final ObservationNormalizer normalizer;
+    private final NormalisedObservations observations;
     private final int obsDim;
     private final Tensor obs;
     private final Tensor nextObs;
@@ -56,10 +58,10 @@ final class DdpgUpdate {
         this.actor = net.actor();
         this.criticTarget = net.criticTarget();
         this.actorTarget = net.actorTarget();
-        this.normalizer = normalizer;
         this.obsDim = obsDim;
-        this.obs = arena.f32(batch, obsDim);
-        this.nextObs = arena.f32(batch, obsDim);
+        this.observations = new NormalisedObservations(b, arena, normalizer, batch, obsDim);
+        this.obs = observations.obs();
+        this.nextObs = observations.nextObs();
         this.action = arena.f32(batch, actionDim);
         this.cat = arena.f32(batch, obsDim + actionDim);
         this.y = arena.f32(batch, 1);
@@ -83,22 +85,14 @@ final class DdpgUpdate {
         return actor.module().network("pi");
     }
 
-    /** Critic, actor and target steps on {@code batch}. */
-    void run(NStepBatch batch) {
-        normalise(batch.obs(), obs);
-        normalise(batch.nextObs(), nextObs);
+    /** Critic, actor and target steps on {@code batch}; nothing is drawn, so {@code index} is unused. */
+    @Override
+    public void run(NStepBatch batch, long index) {
+        observations.load(batch);
         boolean criticRewired = criticStep(batch);
         boolean actorRewired = actorStep();
         criticTarget.update(criticRewired);
         actorTarget.update(actorRewired);
-    }
-
-    private void normalise(Tensor raw, Tensor out) {
-        if (normalizer == null) {
-            b.elements().copy(raw, out);
-        } else {
-            normalizer.apply(raw, out);
-        }
     }
 
     private boolean criticStep(NStepBatch batch) {
@@ -144,8 +138,8 @@ final class DdpgUpdate {
         return meanQ.scalar();
     }
 
-    /** The device scalars behind the metrics, for checkpoints. */
-    Tensor[] metricTensors() {
+    @Override
+    public Tensor[] metricTensors() {
         return new Tensor[]{criticLoss, meanQ};
     }
 }

@@ -1,5 +1,6 @@
 package dev.topiary.rl.sac;
 
+import dev.topiary.rl.simba.SimbaHyperParameters;
 import dev.topiary.rl.simba.SimbaSettings.Generic;
 import dev.topiary.rl.simba.SimbaSettings.Networks;
 import dev.topiary.rl.simba.SimbaSettings.Optimizers;
@@ -17,7 +18,7 @@ import static dev.topiary.rl.simba.SimbaSettings.check;
  * @param normalizeObservations SimBa's running-statistics observation normalisation (on)
  */
 public record SacHyperParameters(Generic generic, Networks networks, Optimizers optimizers, Temperature temperature,
-                                 Policy policy, boolean normalizeObservations) {
+                                 Policy policy, boolean normalizeObservations) implements SimbaHyperParameters {
 
     /**
      * α starts at 0.01 and is learnt towards the target entropy {@code −targetEntropyScale·|A|} (scale 0.5) with Adam

@@ -10,8 +10,10 @@ import dev.topiary.backend.TensorArena;
 import dev.topiary.nn.DenseGradients;
 import dev.topiary.nn.Network;
 import dev.topiary.rl.replay.NStepBatch;
+import dev.topiary.rl.simba.NormalisedObservations;
 import dev.topiary.rl.simba.ObservationNormalizer;
 import dev.topiary.rl.simba.PolyakTarget;
+import dev.topiary.rl.simba.SimbaUpdate;
 import dev.topiary.sparse.SparseModule;
 
 /**
@@ -28,9 +30,10 @@ import dev.topiary.sparse.SparseModule;
  *
  * The critic is frozen while it scores the actor's actions: the gradient passes through it into the action and on
  * into π, and only π is updated. The gradient of the min goes to the smaller head (half to each on a tie). Every op
- * runs on the backend; the two noise draws are keyed by the update's index.
+ * runs on the backend; the two noise draws are keyed by the update's index. The update owns the {@link Temperature}
+ * it steps (the agent reads and checkpoints it through {@link #temperature()}).
  */
-final class SacUpdate {
+final class SacUpdate implements SimbaUpdate {
     private static final long TARGET_NOISE_STREAM = 0x5AC1L << 40;
     private static final long ACTOR_NOISE_STREAM = 0x5AC2L << 40;
 
@@ -38,7 +41,7 @@ final class SacUpdate {
     private final SparseModule critic;
     private final SparseModule actor;
     private final PolyakTarget criticTarget;
-    private final ObservationNormalizer normalizer;
+    private final NormalisedObservations observations;
     private final Temperature temperature;
     private final long seed;
     private final int obsDim;
@@ -64,22 +67,22 @@ final class SacUpdate {
     private final DenseGradients actorGradients;
 
     SacUpdate(Backend b, TensorArena arena, SacAgent.Networks net, ObservationNormalizer normalizer,
-              Temperature temperature, SacHyperParameters hp, int obsDim, int actionDim, long seed) {
+              SacHyperParameters hp, int obsDim, int actionDim, long seed) {
+        int batch = hp.generic().batchSize();
+        this.temperature = new Temperature(b, arena, hp.temperature(), hp.targetEntropy(actionDim), batch);
         this.b = b;
         this.critic = net.critic();
         this.actor = net.actor();
         this.criticTarget = net.criticTarget();
-        this.normalizer = normalizer;
-        this.temperature = temperature;
         this.seed = seed;
         this.obsDim = obsDim;
-        int batch = hp.generic().batchSize();
         this.invBatch = 1f / batch;
         SacHyperParameters.Policy p = hp.policy();
         this.targetPolicy = new TanhGaussian(b, arena, batch, actionDim, p.logStdMin(), p.logStdMax());
         this.policy = new TanhGaussian(b, arena, batch, actionDim, p.logStdMin(), p.logStdMax());
-        this.obs = arena.f32(batch, obsDim);
-        this.nextObs = arena.f32(batch, obsDim);
+        this.observations = new NormalisedObservations(b, arena, normalizer, batch, obsDim);
+        this.obs = observations.obs();
+        this.nextObs = observations.nextObs();
         this.cat = arena.f32(batch, obsDim + actionDim);
         this.qMin = arena.f32(batch, 1);
         this.entropyTerm = arena.f32(batch, 1);
@@ -110,21 +113,13 @@ final class SacUpdate {
     }
 
     /** Critic, actor, temperature and target steps on {@code batch}; {@code update} keys the noise. */
-    void run(NStepBatch batch, long update) {
-        normalise(batch.obs(), obs);
-        normalise(batch.nextObs(), nextObs);
+    @Override
+    public void run(NStepBatch batch, long update) {
+        observations.load(batch);
         boolean rewired = criticStep(batch, update);
         actorStep(update);
         temperature.update(meanLogProb);
         criticTarget.update(rewired);
-    }
-
-    private void normalise(Tensor raw, Tensor out) {
-        if (normalizer == null) {
-            b.elements().copy(raw, out);
-        } else {
-            normalizer.apply(raw, out);
-        }
     }
 
     /** The critic step; true when it ran a topology update (the target must follow the new masks). */
@@ -209,8 +204,13 @@ final class SacUpdate {
         return meanQ.scalar();
     }
 
-    /** The device scalars behind the metrics, for checkpoints. */
-    Tensor[] metricTensors() {
+    /** The entropy temperature α this update learns. */
+    Temperature temperature() {
+        return temperature;
+    }
+
+    @Override
+    public Tensor[] metricTensors() {
         return new Tensor[]{criticLoss1, criticLoss2, meanLogProb, meanQ, actorLoss};
     }
 }

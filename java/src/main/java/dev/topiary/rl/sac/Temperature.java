@@ -14,6 +14,9 @@ import dev.topiary.backend.TensorArena;
  * step is Adam (AdamW without decay) on the single value log α.
  */
 final class Temperature {
+    /** The length of {@link #state()}. */
+    static final int STATE_LENGTH = 4;
+
     private final Backend b;
     private final float targetEntropy;
     private final float invBatch;
@@ -82,7 +85,7 @@ final class Temperature {
     }
 
     void restore(double[] s) {
-        if (s.length != 4 || !(s[3] >= 0) || s[3] > Integer.MAX_VALUE) {
+        if (s.length != STATE_LENGTH || !(s[3] >= 0) || s[3] > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("temperature state must be [log α, m, v, steps], got "
                     + java.util.Arrays.toString(s));
         }
