@@ -1,12 +1,16 @@
 package dev.topiary.run;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Writes scalar summaries as a TensorBoard event file ({@code events.out.tfevents.<unix seconds>.<host>}), with
@@ -69,8 +73,8 @@ public final class TensorBoardWriter implements AutoCloseable {
 
     private static int truncateFile(Path file, long lastStep) throws IOException {
         byte[] in = Files.readAllBytes(file);
-        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(in.length);
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(in).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(in.length);
+        ByteBuffer buf = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
         int dropped = 0;
         int pos = 0;
         while (in.length - pos >= 16) {
@@ -80,7 +84,7 @@ public final class TensorBoardWriter implements AutoCloseable {
                     || buf.getInt(pos + 12 + (int) length) != TfEvents.maskedCrc32c(in, pos + 12, (int) length)) {
                 break;
             }
-            byte[] data = java.util.Arrays.copyOfRange(in, pos + 12, pos + 12 + (int) length);
+            byte[] data = Arrays.copyOfRange(in, pos + 12, pos + 12 + (int) length);
             long step = TfEvents.stepOf(data);
             if (step >= 0 && step <= lastStep) {
                 kept.write(in, pos, 16 + (int) length);
