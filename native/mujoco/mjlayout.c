@@ -7,8 +7,9 @@
  * For another MuJoCo (3.x from the Python wheel, which ships the headers): ci/mujoco-layout.sh compiles this
  * against that include folder and writes ~/.topiary/mujoco/layout-<version>.properties.
  *
- * Only offsets and sizes are printed; the Java side knows each field's type (int, mjtByte, mjtNum, pointer),
- * which has not changed between 2.2 and 3.x for the fields listed here.
+ * Only offsets, sizes and enum values are printed; the Java side knows each field's type (int, mjtByte, mjtNum,
+ * pointer), which has not changed between 2.2 and 3.x for the fields listed here. Enum values are printed because
+ * some moved between versions (mjDSBL_ACTUATION is 1<<10 in 2.2.2 and 1<<11 in 3.x; mjOBJ_SENSOR shifted too).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -24,12 +25,17 @@ int main(void) {
     printf("sizeof.mjModel=%zu\n", sizeof(mjModel));
     printf("sizeof.mjData=%zu\n", sizeof(mjData));
     MODEL(nq); MODEL(nv); MODEL(nu); MODEL(na); MODEL(nbody); MODEL(njnt); MODEL(nsensordata);
-    MODEL(nbuffer); MODEL(buffer);
+    MODEL(nsensor); MODEL(nbuffer); MODEL(buffer);
     printf("model.opt.timestep=%zu\n", offsetof(mjModel, opt) + offsetof(mjOption, timestep));
-    MODEL(qpos0); MODEL(jnt_type); MODEL(jnt_qposadr); MODEL(jnt_limited); MODEL(jnt_range);
+    printf("model.opt.gravity=%zu\n", offsetof(mjModel, opt) + offsetof(mjOption, gravity));
+    printf("model.opt.disableflags=%zu\n", offsetof(mjModel, opt) + offsetof(mjOption, disableflags));
+    MODEL(qpos0); MODEL(jnt_type); MODEL(jnt_qposadr); MODEL(jnt_dofadr); MODEL(jnt_limited); MODEL(jnt_range);
+    MODEL(body_subtreemass); MODEL(sensor_adr); MODEL(sensor_dim);
     MODEL(actuator_ctrllimited); MODEL(actuator_ctrlrange);
     DATA(nbuffer); DATA(buffer); DATA(ncon); DATA(time);
     DATA(qpos); DATA(qvel); DATA(act); DATA(qacc_warmstart); DATA(ctrl); DATA(qfrc_applied);
     DATA(sensordata); DATA(xpos); DATA(xmat); DATA(subtree_linvel); DATA(qacc);
+    printf("enum.mjOBJ_SENSOR=%d\n", (int) mjOBJ_SENSOR);
+    printf("enum.mjDSBL_ACTUATION=%d\n", (int) mjDSBL_ACTUATION);
     return 0;
 }

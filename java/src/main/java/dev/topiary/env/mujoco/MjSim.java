@@ -37,6 +37,7 @@ public final class MjSim implements AutoCloseable {
     public final int na;
     public final int nbody;
     public final int njnt;
+    public final int nsensor;
 
     /** Loads {@code mjcf}; a missing file or a model MuJoCo rejects fails with MuJoCo's own message. */
     public MjSim(Path mjcf) {
@@ -71,6 +72,7 @@ public final class MjSim implements AutoCloseable {
         na = modelInt("model.na");
         nbody = modelInt("model.nbody");
         njnt = modelInt("model.njnt");
+        nsensor = modelInt("model.nsensor");
         modelBuffer = bufferOf(model, "model.buffer", modelInt("model.nbuffer"));
         dataBuffer = bufferOf(data, "data.buffer", data.get(JAVA_INT, layout.offset("data.nbuffer")));
     }
@@ -154,10 +156,42 @@ public final class MjSim implements AutoCloseable {
 
     /** The id of the body called {@code name}, or an exception naming the model. */
     public int bodyId(String name) {
+        return id(OBJ_BODY, "body", name);
+    }
+
+    /** The id of the sensor called {@code name}, or an exception naming the model. */
+    public int sensorId(String name) {
+        return id((int) layout.offset("enum.mjOBJ_SENSOR"), "sensor", name);
+    }
+
+    /** A live view of sensor {@code id}'s readings in {@code sensordata} ({@code sensor_dim} doubles). */
+    public MemorySegment sensorData(int id) {
+        int adr = modelArray("sensor_adr", nsensor * 4L).getAtIndex(JAVA_INT, id);
+        int dim = modelArray("sensor_dim", nsensor * 4L).getAtIndex(JAVA_INT, id);
+        int total = modelInt("model.nsensordata");
+        return dataArray("sensordata", total).asSlice(adr * 8L, dim * 8L);
+    }
+
+    public int jointDofAddress(int j) {
+        return modelArray("jnt_dofadr", njnt * 4L).getAtIndex(JAVA_INT, j);
+    }
+
+    /** The mass of body {@code b} and everything below it in the kinematic tree. */
+    public double bodySubtreeMass(int b) {
+        return modelArray("body_subtreemass", nbody * 8L).getAtIndex(JAVA_DOUBLE, b);
+    }
+
+    /** {@code opt.gravity}, m/s². */
+    public double[] gravity() {
+        return model.asSlice(layout.offset("model.opt.gravity"), 24).toArray(JAVA_DOUBLE);
+    }
+
+    private int id(int type, String what, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            int id = (int) mj.name2id.invokeExact(model, OBJ_BODY, arena.allocateFrom(name));
+            int id = (int) mj.name2id.invokeExact(model, type, arena.allocateFrom(name));
             if (id < 0) {
-                throw new IllegalArgumentException("the MuJoCo model " + file + " has no body called '" + name + "'");
+                throw new IllegalArgumentException("the MuJoCo model " + file + " has no " + what + " called '"
+                        + name + "'");
             }
             return id;
         } catch (RuntimeException e) {
@@ -175,6 +209,22 @@ public final class MjSim implements AutoCloseable {
     /** {@code mj_forward}: every derived quantity for the current state, without integrating. */
     public void forward() {
         call(mj.forward);
+    }
+
+    /**
+     * {@code mj_forward} with actuation disabled ({@code mjDSBL_ACTUATION}): what DeepMind Control computes after a
+     * reset, so that actuator activations drawn by the reset do not show up in the first observation's
+     * accelerations and sensors.
+     */
+    public void forwardUnactuated() {
+        long flags = layout.offset("model.opt.disableflags");
+        int saved = model.get(JAVA_INT, flags);
+        model.set(JAVA_INT, flags, saved | (int) layout.offset("enum.mjDSBL_ACTUATION"));
+        try {
+            forward();
+        } finally {
+            model.set(JAVA_INT, flags, saved);
+        }
     }
 
     /** {@code mj_step}: one physics step. */

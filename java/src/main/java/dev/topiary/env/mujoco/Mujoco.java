@@ -110,8 +110,11 @@ public final class Mujoco {
         return layout.source();
     }
 
-    /** "2.2.2" for 222, "3.3.0" for 330. */
+    /** "2.2.2" for 222, "3.3.0" for 330, "3.14.0" for 3014000. */
     public String versionString() {
+        if (version >= 1_000_000) {   // 3.x numbers versions as MMmmmppp (3.14.0 is 3014000), 2.x as Mmp (222)
+            return (version / 1_000_000) + "." + (version / 1000 % 1000) + "." + (version % 1000);
+        }
         return (version / 100) + "." + (version / 10 % 10) + "." + (version % 10);
     }
 

@@ -24,12 +24,14 @@ public record MujocoLayout(int version, String source, Map<String, Long> offsets
 
     /** Every key the binding reads; a layout file lacking one is rejected at load time. */
     static final List<String> REQUIRED = List.of("sizeof.mjtNum", "sizeof.mjModel", "sizeof.mjData",
-            "model.nq", "model.nv", "model.nu", "model.na", "model.nbody", "model.njnt", "model.nsensordata",
-            "model.nbuffer", "model.buffer", "model.opt.timestep", "model.qpos0", "model.jnt_type",
-            "model.jnt_qposadr", "model.jnt_limited", "model.jnt_range", "model.actuator_ctrllimited",
-            "model.actuator_ctrlrange", "data.nbuffer", "data.buffer", "data.ncon", "data.time", "data.qpos",
-            "data.qvel", "data.act", "data.qacc_warmstart", "data.ctrl", "data.qfrc_applied", "data.sensordata",
-            "data.xpos", "data.xmat", "data.subtree_linvel", "data.qacc");
+            "model.nq", "model.nv", "model.nu", "model.na", "model.nbody", "model.njnt", "model.nsensor",
+            "model.nsensordata", "model.nbuffer", "model.buffer", "model.opt.timestep", "model.opt.gravity",
+            "model.opt.disableflags", "model.qpos0", "model.jnt_type", "model.jnt_qposadr", "model.jnt_dofadr",
+            "model.jnt_limited", "model.jnt_range", "model.body_subtreemass", "model.sensor_adr", "model.sensor_dim",
+            "model.actuator_ctrllimited", "model.actuator_ctrlrange", "data.nbuffer", "data.buffer", "data.ncon",
+            "data.time", "data.qpos", "data.qvel", "data.act", "data.qacc_warmstart", "data.ctrl",
+            "data.qfrc_applied", "data.sensordata", "data.xpos", "data.xmat", "data.subtree_linvel", "data.qacc",
+            "enum.mjOBJ_SENSOR", "enum.mjDSBL_ACTUATION");
 
     public MujocoLayout {
         offsets = Map.copyOf(offsets);
@@ -41,7 +43,8 @@ public record MujocoLayout(int version, String source, Map<String, Long> offsets
         }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("the MuJoCo layout " + source + " lacks " + missing
-                    + "; regenerate it with ci/mujoco-layout.sh");
+                    + " (it was written by an older Topiary, which read fewer fields); regenerate it with "
+                    + "ci/mujoco-layout.sh");
         }
         if (offsets.get("sizeof.mjtNum") != 8) {
             throw new IllegalArgumentException("the MuJoCo library at " + source + " was built with "

@@ -97,7 +97,7 @@ public abstract class MujocoTask implements Env {
         sim.reset();
         initializeEpisode(rng);
         keepQposIn();
-        sim.forward();
+        forwardAfterReset();
         updateDerived();
         started = true;
         return new ResetResult(observation(), Map.of());
@@ -137,6 +137,11 @@ public abstract class MujocoTask implements Env {
 
     /** Sets the initial state after {@code mj_resetData} (MuJoCo's {@code mj_forward} runs afterwards). */
     protected abstract void initializeEpisode(Rng rng);
+
+    /** Computes the initial state's derived quantities; DeepMind Control's dog does it without actuation. */
+    protected void forwardAfterReset() {
+        sim.forward();
+    }
 
     /** The observation of the current state. */
     protected abstract double[] observation();

@@ -21,6 +21,8 @@ import java.nio.file.Path;
  *   <li>{@code dm_control/humanoid-stand|walk|run}: the same tasks on dm_control's own {@code suite/humanoid.xml},
  *       from the installation {@code TOPIARY_DM_CONTROL} points at (the folder of the {@code dm_control} Python
  *       package). Model files are never copied into this repository.</li>
+ *   <li>{@code dm_control/dog-stand|walk|trot|run}: DeepMind Control's dog tasks ({@link DmcDog}) on that
+ *       installation's {@code suite/dog.xml} and its assets (MuJoCo 3.x), also action repeat 2, 500 agent steps.</li>
  *   <li>{@code topiary/Hopper-v0}, {@code topiary/Walker2d-v0}, {@code topiary/HalfCheetah-v0}: Gymnasium's v4
  *       rewards, terminations, resets and 1000-step limit on models written for this project
  *       ({@link dev.topiary.env.mujoco.loco}). They carry the {@code topiary/} namespace, not Gymnasium's ids,
@@ -47,6 +49,10 @@ public final class MujocoTasks {
                     () -> dmc(new DmcHumanoid(v, debianHumanoid())), DMC_AGENT_STEPS, Double.NaN));
             EnvRegistry.register(new EnvSpec("dm_control/humanoid-" + v.id(),
                     () -> dmc(new DmcHumanoid(v, dmControlModel("humanoid.xml"))), DMC_AGENT_STEPS, Double.NaN));
+        }
+        for (DmcDog.Variant v : DmcDog.Variant.values()) {
+            EnvRegistry.register(new EnvSpec("dm_control/dog-" + v.id(),
+                    () -> dmc(DmcDog.load(v, dmControlModel("dog.xml"))), DMC_AGENT_STEPS, Double.NaN));
         }
         // No reward thresholds: Gymnasium's (3800 for Hopper, for example) were set on its own models.
         EnvRegistry.register(new EnvSpec("topiary/Hopper-v0", Hopper::new, GYM_EPISODE_STEPS, Double.NaN));
