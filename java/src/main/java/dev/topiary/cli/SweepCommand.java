@@ -70,7 +70,8 @@ final class SweepCommand implements Runnable {
         List<String> with = new ArrayList<>();
 
         @Option(names = "--tasks", paramLabel = "ID", split = ",", description = "Replaces the tasks of every grid, "
-                + "e.g. --tasks dm_control/humanoid-run (paper lists dog-run, which this build does not implement).")
+                + "e.g. --tasks dm_control/humanoid-run (the paper preset's are dm_control/humanoid-run and "
+                + "dm_control/dog-run).")
         List<String> tasks;
 
         @Option(names = "--seeds", paramLabel = "N", description = "Replaces the seeds of every grid by 0 to N-1 "

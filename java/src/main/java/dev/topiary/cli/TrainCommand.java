@@ -44,7 +44,9 @@ final class TrainCommand implements Runnable {
 
     @Option(names = "--env", paramLabel = "ID", description = "Environment id, e.g. Pendulum-v1, CartPole-v1, "
             + "MountainCarContinuous-v0, Acrobot-v1, or with MuJoCo humanoid-stand, humanoid-walk, humanoid-run, "
-            + "topiary/Hopper-v0, topiary/Walker2d-v0, topiary/HalfCheetah-v0 (default: Pendulum-v1).")
+            + "topiary/Hopper-v0, topiary/Walker2d-v0, topiary/HalfCheetah-v0, and on a dm_control installation "
+            + "(TOPIARY_DM_CONTROL) dm_control/humanoid-stand|walk|run and dm_control/dog-stand|walk|trot|run "
+            + "(default: Pendulum-v1).")
     String env;
 
     @Option(names = "--regime", paramLabel = "PRESET", description = "Regimes of all modules: mst (default), or one "

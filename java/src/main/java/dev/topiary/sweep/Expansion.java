@@ -107,13 +107,13 @@ public final class Expansion {
         return new Manifest.Entry(index, id, name, label, directory(name, id), spec);
     }
 
-    /** Fails with the registered ids (and the way out for the paper's dog-run) when {@code task} is unknown. */
+    /** Fails with the registered ids (and the dog tasks' ids for a bare "dog-run") when {@code task} is unknown. */
     static void checkTask(String task, String where) {
         try {
             EnvRegistry.spec(task);
         } catch (IllegalArgumentException e) {
-            String hint = task.contains("dog") ? "; DeepMind Control's dog tasks are not implemented in this build "
-                    + "(see the README), so drop them (e.g. --tasks dm_control/humanoid-run)" : "";
+            String hint = task.contains("dog") ? "; DeepMind Control's dog tasks are dm_control/dog-stand, -walk, "
+                    + "-trot and -run (on the dm_control installation TOPIARY_DM_CONTROL names)" : "";
             throw SweepDefinition.bad(where, "task '" + task + "': " + e.getMessage() + hint);
         }
     }

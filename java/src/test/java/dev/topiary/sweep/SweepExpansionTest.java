@@ -96,10 +96,10 @@ class SweepExpansionTest {
     }
 
     @Test
-    void thePaperPresetHasTheHandCountedRunsAndRefusesDogRunWithTheWayOut() {
-        IllegalArgumentException dog = assertThrows(IllegalArgumentException.class,
-                () -> preset("paper", List.of(), null));
-        assertTrue(dog.getMessage().contains("dog") && dog.getMessage().contains("--tasks"), dog.getMessage());
+    void thePaperPresetHasTheHandCountedRunsOnHumanoidRunAndDogRun() {
+        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class,
+                () -> preset("paper", List.of(), "dog-run"));
+        assertTrue(bare.getMessage().contains("dm_control/dog-run"), bare.getMessage());
 
         // MR.Q: MST, 4 other regimes for each of the 3 modules, 5 all-module baselines = 18 plans. SAC and DDPG have
         // no encoder: MST, 4 + 4 per module, 3 baselines (all=static and all=rigl equal a per-module plan) = 12.
@@ -108,6 +108,9 @@ class SweepExpansionTest {
         int expected = (18 + 2 * 12) * widths * seeds;
         Manifest paper = preset("paper", List.of(), "dm_control/humanoid-run");
         assertEquals(expected, paper.runs().size());
+        Manifest both = preset("paper", List.of(), null);
+        assertEquals(2 * expected, both.runs().size(), "humanoid-run and dog-run");
+        assertEquals(expected, both.runs().stream().filter(e -> e.spec().env().equals("dm_control/dog-run")).count());
         assertEquals(500_000, paper.run(0).spec().schedule().totalSteps());
         assertEquals(expected + 4 * widths * seeds,
                 preset("paper", List.of("sparsity"), "dm_control/humanoid-run").runs().size());
