@@ -8,6 +8,7 @@ import dev.topiary.util.MachineInfo;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** {@code topiary info}: what this machine offers each backend, and why a GPU is or is not used. */
@@ -65,6 +66,12 @@ final class InfoCommand implements Runnable {
             row("humanoid", MujocoTasks.debianHumanoid() + " (humanoid-stand, -walk, -run)");
         } catch (IllegalStateException e) {
             row("humanoid", e.getMessage());
+        }
+        try {
+            Path dog = MujocoTasks.dmControlModel("dog.xml");
+            row("dm_control", dog.getParent().getParent() + " (dm_control/humanoid-*, dm_control/dog-*)");
+        } catch (IllegalStateException e) {
+            row("dm_control", e.getMessage());
         }
     }
 
