@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * result is transposed back (forward through CSR, dX through CSC); dW is one dot product per non-zero (SDDMM).
  *
  * <p>Tasks own blocks of output features (up to 256, fewer for narrow layers) and walk the input features in column
- * blocks, so the slab of activations a block reads stays in cache while every row of the block uses it; each row
+ * blocks, so the slab of activations a block reads stays in L2 while every row of the block uses it; each row
  * keeps a cursor into its sorted index list. Every output is one fixed sequence of float operations whatever the
  * blocks or the thread count (partial sums are stored and reloaded exactly), so results are thread-count independent.
  *
@@ -26,8 +26,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class CompactLayer {
     private static final int L = FloatVector.SPECIES_PREFERRED.length();
-    /** Input features per column block of the SpMM: 128 features × a 64-sample tile = 32 KiB, within L1. */
-    private static final int SLAB_FEATURES = 128;
+    /**
+     * Input features per column block of the SpMM: 1024 features × a 64-sample tile = 256 KiB, half of L2. Blocks
+     * small enough for L1 (128 features) measured slower here: a row then has only a dozen non-zeros per block at
+     * d = 0.1, and reloading and storing its partial sums costs more than the L2 reads they save (W = 1024, d = 0.1:
+     * 3.6 ms unblocked against 4.2 ms in blocks of 128; W = 4096: 50–52 ms in blocks of 1024 or none, 68 ms in 256).
+     */
+    private static final int SLAB_FEATURES = 1024;
     /** Input features per column block of the SDDMM: 256 features × 256 samples = 256 KiB, within L2. */
     private static final int DOT_SLAB_FEATURES = 256;
     private static final int MAX_ROWS_PER_TASK = 256;
@@ -237,7 +242,7 @@ public final class CompactLayer {
     }
 
     /**
-     * The output features of [f0, f1) over a full 4-vector tile, walking the input features in blocks of
+     * The output features of [f0, f1) over a full register tile, walking the input features in blocks of
      * {@link #SLAB_FEATURES} so the slab every row of the block reads stays in L1; each row keeps a cursor into its
      * sorted index list and its partial sums in the scratch, reloaded exactly, so results equal a single pass.
      */
@@ -252,7 +257,7 @@ public final class CompactLayer {
         }
         for (int c0 = 0; c0 < inputs; c0 += SLAB_FEATURES) {
             for (int f = f0; f < f1; f++) {
-                cursor[f - f0] = SparseKernels.rowTimesSlab4Until(vals, perm, idx, cursor[f - f0],
+                cursor[f - f0] = SparseKernels.rowTimesTileUntil(vals, perm, idx, cursor[f - f0],
                         ptr.getAtIndex(JAVA_INT, f + 1), c0 + SLAB_FEATURES, in.seg, stride, t0, c0 == 0,
                         initial(f), out.seg, (long) f * stride + t0);
             }
