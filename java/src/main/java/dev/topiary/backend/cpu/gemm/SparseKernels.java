@@ -94,7 +94,10 @@ final class SparseKernels {
         return FloatVector.fromMemorySegment(S, seg, byteOffset, NATIVE);
     }
 
-    /** The register tile of {@link #TILE_VECTORS} vectors: {@link #rowTimesSlab8Until} or {@link #rowTimesSlab4Until}. */
+    /**
+     * The register tile of {@link #TILE_VECTORS} vectors: {@link #rowTimesSlab8Until} (AVX2) or
+     * {@link #rowTimesSlab4Until}.
+     */
     static int rowTimesTileUntil(MemorySegment w, MemorySegment perm, MemorySegment idx, int p0, int p1,
                                  int idxEnd, MemorySegment xt, long stride, long t0, boolean first, float init,
                                  MemorySegment out, long o) {

@@ -14,8 +14,9 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * Matrix transposition for packing and for the feature-major copies of the sparse kernels. With 16 float lanes
  * (AVX-512) a 16×16 block is transposed in registers: four stages, each swapping half-blocks of size 8, 4, 2, 1
  * between pairs of rows with one lane permutation and one blend per output row. With 8 lanes (AVX2) {@link #rowsInto}
- * does the same in three stages on 8×8 blocks ({@link #block8}). Other vector widths use a scalar loop. Sources are {@link MemorySegment}s (tensors or scratch); {@link #block16} writes {@code float[]} scratch (the
- * packed GEMM panels) and {@link #rowsInto} writes a segment through such a block. Offsets and strides count floats.
+ * does the same in three stages on 8×8 blocks ({@link #block8}). Other vector widths use a scalar loop. Sources are
+ * {@link MemorySegment}s (tensors or scratch); {@link #block16} writes {@code float[]} scratch (the packed GEMM
+ * panels) and {@link #rowsInto} writes a segment through such a block. Offsets and strides count floats.
  */
 final class Transpose {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
