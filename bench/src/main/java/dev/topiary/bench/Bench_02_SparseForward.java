@@ -17,10 +17,11 @@ import java.util.concurrent.TimeUnit;
  * the same run: our dense layer and OpenBLAS's SGEMM on the same weight.
  *
  * <p>Napkin math, W = 1024: dense is 2·256·1024² = 0.54 GFLOP (≈ 2.9 ms for OpenBLAS here). The compact layer does
- * d of that: per non-zero one broadcast weight times 4 vectors of a 64-sample batch tile, i.e. one 64-byte load per
- * FMA from a feature-major copy of X. Its ceiling is the L1/L2 load bandwidth (~1 vector per cycle once the slab
- * spills L1, ~100 GFLOP/s per core), not the FMA units, so it should reach 3× OpenBLAS at d = 0.1 and break even
- * with our own dense kernel somewhere around d = 0.3–0.5. MASKED costs what DENSE costs, whatever the density.
+ * d of that: per non-zero one broadcast weight times a 64-sample batch tile (8 AVX2 or 4 AVX-512 vectors), i.e. one
+ * vector load per FMA from a feature-major copy of X. Its ceiling is the L1/L2 load bandwidth (~1 vector per cycle
+ * once the slab spills L1, ~100 GFLOP/s per core), not the FMA units, so it should reach 3× OpenBLAS at d = 0.1 and
+ * break even with our own dense kernel somewhere around d = 0.3–0.5. MASKED costs what DENSE costs, whatever the
+ * density.
  *
  * <p>On a GPU (W = 4096, d = 0.1): dense is 8.6 GFLOP, ~0.15 ms at an H100's fp32 rate; the compact layer does 0.86
  * GFLOP but gathers X by column index, so L2 bandwidth rather than FMA bounds it. The target is ≥ 3.5× our dense

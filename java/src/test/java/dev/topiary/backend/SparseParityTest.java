@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The CPU sparse layer against the reference in all three layouts: forward, dX, dW (with and without beta), the
  * compact index it builds, and expand. Shapes cover the compact kernels' paths: batches below, at and above one
- * 256-sample register row, fan-ins above the 128-feature column block, and tiny edge cases.
+ * 256-sample register row, fan-ins (forward) and fan-outs (dX) above the 1024-feature column block of the SpMM, and
+ * tiny edge cases.
  */
 @Tag("emu")
 class SparseParityTest {
@@ -28,7 +29,7 @@ class SparseParityTest {
     /** {batch, out, in}. */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {7, 31, 257}, {257, 7, 31}, {31, 257, 7}, {64, 130, 300}, {300, 70, 90}, {256, 40, 300},
-        {1000, 7, 31},
+        {1000, 7, 31}, {70, 8, 1100}, {70, 1100, 8},
     };
     private static final double[] DENSITIES = {0, SparseFixture.ONE, 0.05, 0.4, 1.0};
 

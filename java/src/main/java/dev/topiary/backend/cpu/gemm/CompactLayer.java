@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * result is transposed back (forward through CSR, dX through CSC); dW is one dot product per non-zero (SDDMM).
  *
  * <p>Tasks own blocks of output features (up to 256, fewer for narrow layers) and walk the input features in column
- * blocks, so the slab of activations a block reads stays in cache while every row of the block uses it; each row
+ * blocks, so the slab of activations a block reads stays in L2 while every row of the block uses it; each row
  * keeps a cursor into its sorted index list. Every output is one fixed sequence of float operations whatever the
  * blocks or the thread count (partial sums are stored and reloaded exactly), so results are thread-count independent.
  *
@@ -26,8 +26,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class CompactLayer {
     private static final int L = FloatVector.SPECIES_PREFERRED.length();
-    /** Input features per column block of the SpMM: 128 features × a 64-sample tile = 32 KiB, within L1. */
-    private static final int SLAB_FEATURES = 128;
+    /**
+     * Input features per column block of the SpMM: 1024 features × a 64-sample tile = 256 KiB, half of L2. Blocks
+     * small enough for L1 (128 features) measured slower here: a row then has only a dozen non-zeros per block at
+     * d = 0.1, and reloading and storing its partial sums costs more than the L2 reads they save (W = 1024, d = 0.1:
+     * 3.6 ms unblocked against 4.2 ms in blocks of 128; W = 4096: 50–52 ms in blocks of 1024 or none, 68 ms in 256).
+     */
+    private static final int SLAB_FEATURES = 1024;
     /** Input features per column block of the SDDMM: 256 features × 256 samples = 256 KiB, within L2. */
     private static final int DOT_SLAB_FEATURES = 256;
     private static final int MAX_ROWS_PER_TASK = 256;
@@ -37,7 +42,7 @@ public final class CompactLayer {
 
     private final CpuPool pool;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
-    // Feature-major scratch: features × stride floats, stride = batch rounded up to whole vectors.
+    // Feature-major scratch: features × stride floats; the batch, rounded up to whole vectors, is lanes wide.
     private final Native in = new Native();
     private final Native out = new Native();
     private final Heap gradRows = new Heap();
@@ -47,6 +52,7 @@ public final class CompactLayer {
     private SparseWeight w;
     private int batch;
     private int stride;
+    private int lanes;
     private float beta;
     private MemorySegment src;
     private MemorySegment dst;
@@ -146,12 +152,23 @@ public final class CompactLayer {
         this.w = w;
         this.batch = batch;
         this.beta = beta;
-        this.stride = (batch + L - 1) / L * L;
+        this.lanes = (batch + L - 1) / L * L;
+        this.stride = paddedStride(lanes);
     }
 
     private void end() {
         w = null;
         src = dst = bias = target = null;
+    }
+
+    /**
+     * The feature stride of the scratch: {@code lanes} plus one cache line when {@code lanes} is a multiple of 64
+     * floats. A power-of-two stride (1 KiB at batch 256) puts the 64-sample runs of all features in a quarter of the
+     * L1 and L2 sets, so the slab a column block reads thrashes at a quarter of the cache; one line more spreads them
+     * over every set.
+     */
+    static int paddedStride(int lanes) {
+        return lanes % 64 == 0 ? lanes + 16 : lanes;
     }
 
     /** Rows per task: enough for the slab to be reused, few enough that narrow layers still split. */
@@ -184,10 +201,13 @@ public final class CompactLayer {
                 0f);
     }
 
-    /** The padding samples [batch, stride) of every feature become zero, so whole-vector dot products hold. */
+    /**
+     * The padding samples [batch, lanes) of every feature become zero, so whole-vector dot products hold; the line
+     * beyond lanes is never read.
+     */
     private void zeroPadding(MemorySegment scratch, int features) {
-        for (int f = 0; stride > batch && f < features; f++) {
-            scratch.asSlice(((long) f * stride + batch) * Float.BYTES, (long) (stride - batch) * Float.BYTES)
+        for (int f = 0; lanes > batch && f < features; f++) {
+            scratch.asSlice(((long) f * stride + batch) * Float.BYTES, (long) (lanes - batch) * Float.BYTES)
                     .fill((byte) 0);
         }
     }
@@ -200,7 +220,7 @@ public final class CompactLayer {
         out.ensure((long) outFeatures * stride);
         features = outFeatures;
         rowsPerTask = rowsPerTask(outFeatures);
-        int tiles = (stride + SparseKernels.TILE - 1) / SparseKernels.TILE;
+        int tiles = (lanes + SparseKernels.TILE - 1) / SparseKernels.TILE;
         run((outFeatures + rowsPerTask - 1) / rowsPerTask * tiles, (long) w.nnz() * batch, task);
     }
 
@@ -209,11 +229,11 @@ public final class CompactLayer {
      * output while it is still in cache.
      */
     private void productTask(int t, boolean csc) {
-        int tiles = (stride + SparseKernels.TILE - 1) / SparseKernels.TILE;
+        int tiles = (lanes + SparseKernels.TILE - 1) / SparseKernels.TILE;
         int t0 = (t % tiles) * SparseKernels.TILE;
         int f0 = (t / tiles) * rowsPerTask;
         int f1 = Math.min(features, f0 + rowsPerTask);
-        int vectors = Math.min(SparseKernels.TILE, stride - t0) / L;
+        int vectors = Math.min(SparseKernels.TILE, lanes - t0) / L;
         int inputs = csc ? w.rows() : w.cols();
         if (vectors != SparseKernels.TILE_VECTORS || inputs <= SLAB_FEATURES) {
             rows(csc, f0, f1, t0, vectors);
@@ -237,7 +257,7 @@ public final class CompactLayer {
     }
 
     /**
-     * The output features of [f0, f1) over a full 4-vector tile, walking the input features in blocks of
+     * The output features of [f0, f1) over a full register tile, walking the input features in blocks of
      * {@link #SLAB_FEATURES} so the slab every row of the block reads stays in L1; each row keeps a cursor into its
      * sorted index list and its partial sums in the scratch, reloaded exactly, so results equal a single pass.
      */
@@ -252,7 +272,7 @@ public final class CompactLayer {
         }
         for (int c0 = 0; c0 < inputs; c0 += SLAB_FEATURES) {
             for (int f = f0; f < f1; f++) {
-                cursor[f - f0] = SparseKernels.rowTimesSlab4Until(vals, perm, idx, cursor[f - f0],
+                cursor[f - f0] = SparseKernels.rowTimesTileUntil(vals, perm, idx, cursor[f - f0],
                         ptr.getAtIndex(JAVA_INT, f + 1), c0 + SLAB_FEATURES, in.seg, stride, t0, c0 == 0,
                         initial(f), out.seg, (long) f * stride + t0);
             }
@@ -274,13 +294,13 @@ public final class CompactLayer {
         MemorySegment ptr = CpuTensor.seg(w.rowPtr());
         MemorySegment colIdx = CpuTensor.seg(w.colIdx());
         int wide = SparseKernels.ROW_VECTORS * L;
-        for (int t0 = 0; t0 < stride; ) {
-            if (stride - t0 >= wide) {
+        for (int t0 = 0; t0 < lanes; ) {
+            if (lanes - t0 >= wide) {
                 wideTile(r0, r1, ptr, colIdx, t0);
                 t0 += wide;
                 continue;
             }
-            int vectors = Math.min(SparseKernels.TILE, stride - t0) / L;
+            int vectors = Math.min(SparseKernels.TILE, lanes - t0) / L;
             for (int r = r0; r < r1; r++) {
                 int end = ptr.getAtIndex(JAVA_INT, r + 1);
                 for (int p = ptr.getAtIndex(JAVA_INT, r); p < end; p++) {

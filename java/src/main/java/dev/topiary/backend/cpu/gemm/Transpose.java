@@ -13,14 +13,17 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 /**
  * Matrix transposition for packing and for the feature-major copies of the sparse kernels. With 16 float lanes
  * (AVX-512) a 16×16 block is transposed in registers: four stages, each swapping half-blocks of size 8, 4, 2, 1
- * between pairs of rows with one lane permutation and one blend per output row. Other vector widths use a scalar
- * loop. Sources are {@link MemorySegment}s (tensors or scratch); {@link #block16} writes {@code float[]} scratch (the
- * packed GEMM panels) and {@link #rowsInto} writes a segment through such a block. Offsets and strides count floats.
+ * between pairs of rows with one lane permutation and one blend per output row. With 8 lanes (AVX2) {@link #rowsInto}
+ * does the same in three stages on 8×8 blocks ({@link #block8}). Other vector widths use a scalar loop. Sources are
+ * {@link MemorySegment}s (tensors or scratch); {@link #block16} writes {@code float[]} scratch (the packed GEMM
+ * panels) and {@link #rowsInto} writes a segment through such a block. Offsets and strides count floats.
  */
 final class Transpose {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** True when the in-register 16×16 transposition is available. */
     static final boolean FAST = S.length() == 16;
+    /** True when {@link #rowsInto} transposes its 16×16 blocks as four 8×8 blocks in registers (AVX2). */
+    static final boolean FAST8 = S.length() == 8;
     /** Edge of the square block {@link #block16} transposes. */
     static final int B = 16;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -84,6 +87,21 @@ final class Transpose {
         }
     }
 
+    /**
+     * The 8×8 form of {@link #block16} for 8 lanes: {@code dst[dOff + j·dStride + i] = src[off + i·stride + j]} for
+     * i, j in [0, 8). The first stage (4-lane half-blocks between rows i and i+4) goes through tmp rows of
+     * {@link #B} floats; the last two are {@link #lastStages}, on 8 lanes.
+     */
+    static void block8(MemorySegment seg, long off, long stride, float[] tmp, float[] dst, int dOff, int dStride) {
+        for (int i = 0; i < 4; i++) {
+            FloatVector r0 = row(seg, off + i * stride), r4 = row(seg, off + (i + 4) * stride);
+            lo(r0, r4, UP1, MH1).intoArray(tmp, i * B);
+            hi(r0, r4, DN1, ML1).intoArray(tmp, (i + 4) * B);
+        }
+        lastStages(tmp, 0, dst, dOff, dStride);
+        lastStages(tmp, 4, dst, dOff + 4 * dStride, dStride);
+    }
+
     /** Swaps 8-lane then 4-lane half-blocks among source rows i, i+4, i+8, i+12; writes them to tmp rows. */
     private static void firstStages(MemorySegment seg, long off, long step, float[] tmp, int i) {
         FloatVector r0 = row(seg, off), r4 = row(seg, off + step), r8 = row(seg, off + 2 * step),
@@ -135,6 +153,12 @@ final class Transpose {
                 int w = Math.min(B, c1 - c);
                 if (FAST && h == B && w == B) {
                     block16(seg, r * stride + c, stride, tmp, blk, 0, B);
+                } else if (FAST8 && h == B && w == B) {
+                    long at = r * stride + c;
+                    block8(seg, at, stride, tmp, blk, 0, B);
+                    block8(seg, at + 8, stride, tmp, blk, 8 * B, B);
+                    block8(seg, at + 8 * stride, stride, tmp, blk, 8, B);
+                    block8(seg, at + 8 * stride + 8, stride, tmp, blk, 8 * B + 8, B);
                 } else {
                     blockScalar(seg, r * stride + c, stride, h, w, blk, 0, B);
                 }
@@ -147,12 +171,15 @@ final class Transpose {
 
     /** {@code dst[at .. at+len) = blk[off ..] + beta·dst[..]}, len ≤ 16. */
     private static void mergeRow(float[] blk, int off, int len, MemorySegment dst, long at, float beta) {
-        if (len == S.length()) {
-            FloatVector v = FloatVector.fromArray(S, blk, off);
-            if (beta != 0f) {
-                v = v.add(FloatVector.fromMemorySegment(S, dst, at * Float.BYTES, NATIVE).mul(beta));
+        if (len % S.length() == 0) {
+            for (int i = 0; i < len; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, blk, off + i);
+                long b = (at + i) * Float.BYTES;
+                if (beta != 0f) {
+                    v = v.add(FloatVector.fromMemorySegment(S, dst, b, NATIVE).mul(beta));
+                }
+                v.intoMemorySegment(dst, b, NATIVE);
             }
-            v.intoMemorySegment(dst, at * Float.BYTES, NATIVE);
             return;
         }
         for (int i = 0; i < len; i++) {
