@@ -258,7 +258,7 @@ public final class CompactLayer {
 
     /**
      * The output features of [f0, f1) over a full register tile, walking the input features in blocks of
-     * {@link #SLAB_FEATURES} so the slab every row of the block reads stays in L1; each row keeps a cursor into its
+     * {@link #SLAB_FEATURES} so the slab every row of the block reads stays in L2; each row keeps a cursor into its
      * sorted index list and its partial sums in the scratch, reloaded exactly, so results equal a single pass.
      */
     private void blockedRows(boolean csc, int f0, int f1, int t0, int inputs) {
