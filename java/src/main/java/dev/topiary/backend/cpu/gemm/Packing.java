@@ -2,6 +2,7 @@ package dev.topiary.backend.cpu.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -18,15 +19,18 @@ import java.util.Arrays;
  *   <li>A block of B (rows [pc, pc+kc) of op(B), a range of columns) becomes panels of {@link MicroKernel#NR}
  *       columns: element (kk, column c of panel jp) sits at {@code jp·kc·NR + kk·NR + c}.</li>
  * </ul>
- * Transposed layouts go through the 16×16 in-register {@link Transpose}, so every layout packs at copy speed.
+ * Transposed layouts go through the in-register {@link Transpose} (16×16 blocks on AVX-512, 8×8 on AVX2), so they
+ * pack at close to copy speed.
  */
 final class Packing {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int MR = MicroKernel.MR;
     private static final int NR = MicroKernel.NR;
-    /** Eight floats: one packed A row step. */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    /** MR floats: one step of k of a packed A panel. */
+    private static final VectorSpecies<Float> SA = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * 32));
+    /** Rows of the in-register transposition that packs two A panels at once (0: none on this vector width). */
+    private static final int PAIR = Transpose.FAST ? Transpose.B : Transpose.FAST8 ? 8 : 0;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private Packing() {
@@ -43,7 +47,7 @@ final class Packing {
             int base = p * MR * k;
             if (ta) {
                 packARowMajorK(a, m, k, p * MR, rows, dst, base);
-            } else if (Transpose.FAST && rows == MR && p + 1 < p1 && m - (p + 1) * MR >= MR) {
+            } else if (PAIR == 2 * MR && rows == MR && p + 1 < p1 && m - (p + 1) * MR >= MR) {
                 packAPair(a, k, p * MR, dst, base, tmp, blk);
                 p++;
             } else {
@@ -57,28 +61,35 @@ final class Packing {
     private static void packARowMajorK(MemorySegment a, int m, int k, int i0, int rows, float[] dst, int base) {
         if (rows == MR) {
             for (int kk = 0; kk < k; kk++) {
-                FloatVector.fromMemorySegment(S8, a, ((long) kk * m + i0) * Float.BYTES, NATIVE)
+                FloatVector.fromMemorySegment(SA, a, ((long) kk * m + i0) * Float.BYTES, NATIVE)
                         .intoArray(dst, base + kk * MR);
             }
             return;
         }
-        VectorMask<Float> valid = S8.indexInRange(0, rows);
+        VectorMask<Float> valid = SA.indexInRange(0, rows);
         for (int kk = 0; kk < k; kk++) {
-            FloatVector.fromMemorySegment(S8, a, ((long) kk * m + i0) * Float.BYTES, NATIVE, valid)
+            FloatVector.fromMemorySegment(SA, a, ((long) kk * m + i0) * Float.BYTES, NATIVE, valid)
                     .intoArray(dst, base + kk * MR);
         }
     }
 
-    /** A stored m × k, two full panels (16 rows) at once: 16×16 transposes, each split into the two panels. */
+    /**
+     * A stored m × k, two full panels ({@link #PAIR} rows) at once: in-register transposes of PAIR × PAIR blocks
+     * (16 on AVX-512, 8 on AVX2), each split into the two panels.
+     */
     private static void packAPair(MemorySegment a, int k, int i0, float[] dst, int base, float[] tmp,
                                   float[] blk) {
         int second = base + MR * k;
         int kk = 0;
-        for (; kk + Transpose.B <= k; kk += Transpose.B) {
-            Transpose.block16(a, (long) i0 * k + kk, k, tmp, blk, 0, Transpose.B);
-            for (int j = 0; j < Transpose.B; j++) {
-                FloatVector.fromArray(S8, blk, j * Transpose.B).intoArray(dst, base + (kk + j) * MR);
-                FloatVector.fromArray(S8, blk, j * Transpose.B + MR).intoArray(dst, second + (kk + j) * MR);
+        for (; kk + PAIR <= k; kk += PAIR) {
+            if (PAIR == Transpose.B) {
+                Transpose.block16(a, (long) i0 * k + kk, k, tmp, blk, 0, Transpose.B);
+            } else {
+                Transpose.block8(a, (long) i0 * k + kk, k, tmp, blk, 0, Transpose.B);
+            }
+            for (int j = 0; j < PAIR; j++) {
+                FloatVector.fromArray(SA, blk, j * Transpose.B).intoArray(dst, base + (kk + j) * MR);
+                FloatVector.fromArray(SA, blk, j * Transpose.B + MR).intoArray(dst, second + (kk + j) * MR);
             }
         }
         Transpose.blockScalar(a, (long) i0 * k + kk, k, MR, k - kk, dst, base + kk * MR, MR);
@@ -139,6 +150,10 @@ final class Packing {
         if (Transpose.FAST && rows == L) {
             for (; kk + Transpose.B <= kc; kk += Transpose.B) {
                 Transpose.block16(b, (long) col * k + pc + kk, k, tmp, dst, base + kk * NR, NR);
+            }
+        } else if (Transpose.FAST8 && rows == L) {
+            for (; kk + L <= kc; kk += L) {
+                Transpose.block8(b, (long) col * k + pc + kk, k, tmp, dst, base + kk * NR, NR);
             }
         }
         Transpose.blockScalar(b, (long) col * k + pc + kk, k, rows, kc - kk, dst, base + kk * NR, NR);

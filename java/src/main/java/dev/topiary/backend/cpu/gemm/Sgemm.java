@@ -11,10 +11,10 @@ import java.util.function.IntConsumer;
  * and an optional U8 mask applied to the product (for the masked weight gradient), in the GotoBLAS structure:
  *
  * <ol>
- *   <li>op(A) is packed once into panels of 8 rows (in parallel);</li>
+ *   <li>op(A) is packed once into panels of {@link MicroKernel#MR} rows (in parallel);</li>
  *   <li>C is cut into fixed pieces of {@link #MB} × {@link #NB}; each task owns one piece and, for each block of
  *       {@link #KC} steps of k, packs its slice of op(B) into panels of 2 vectors (L2-resident: 256 × 128 floats)
- *       and runs the {@link MicroKernel} over every 8 × 2-vector tile of the piece.</li>
+ *       and runs the {@link MicroKernel} over every MR × 2-vector tile of the piece.</li>
  * </ol>
  *
  * <p>Every element of C is the same sequence of float operations whatever the number of threads: the pieces, the k
@@ -29,7 +29,7 @@ public final class Sgemm {
     public static final int KC = 256;
     /** Columns of C per task. */
     static final int NB = 128;
-    /** Rows of C per task. */
+    /** Rows of C per task: a whole number of A panels (MR is 8 or 4). */
     static final int MB = 512;
     /** A panels packed per task. */
     private static final int A_PANELS_PER_TASK = 8;
