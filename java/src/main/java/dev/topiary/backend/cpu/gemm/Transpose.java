@@ -102,6 +102,35 @@ final class Transpose {
         lastStages(tmp, 4, dst, dOff + 4 * dStride, dStride);
     }
 
+    /**
+     * {@link #block8} straight into a segment ({@code dst[dOff + j·dStride + i] = src[off + i·stride + j]}, offsets
+     * in floats): a transposition that overwrites its target needs no staging block.
+     */
+    static void block8Into(MemorySegment seg, long off, long stride, float[] tmp, MemorySegment dst, long dOff,
+                           long dStride) {
+        for (int i = 0; i < 4; i++) {
+            FloatVector r0 = row(seg, off + i * stride), r4 = row(seg, off + (i + 4) * stride);
+            lo(r0, r4, UP1, MH1).intoArray(tmp, i * B);
+            hi(r0, r4, DN1, ML1).intoArray(tmp, (i + 4) * B);
+        }
+        lastStagesInto(tmp, 0, dst, dOff, dStride);
+        lastStagesInto(tmp, 4, dst, dOff + 4 * dStride, dStride);
+    }
+
+    /** {@link #lastStages} writing to a segment. */
+    private static void lastStagesInto(float[] tmp, int g, MemorySegment dst, long dOff, long dStride) {
+        FloatVector b0 = FloatVector.fromArray(S, tmp, g * B), b1 = FloatVector.fromArray(S, tmp, (g + 1) * B),
+                b2 = FloatVector.fromArray(S, tmp, (g + 2) * B), b3 = FloatVector.fromArray(S, tmp, (g + 3) * B);
+        FloatVector c0 = lo(b0, b2, UP2, MH2), c2 = hi(b0, b2, DN2, ML2);
+        FloatVector c1 = lo(b1, b3, UP2, MH2), c3 = hi(b1, b3, DN2, ML2);
+        long at = dOff * Float.BYTES;
+        long step = dStride * Float.BYTES;
+        lo(c0, c1, UP3, MH3).intoMemorySegment(dst, at, NATIVE);
+        hi(c0, c1, DN3, ML3).intoMemorySegment(dst, at + step, NATIVE);
+        lo(c2, c3, UP3, MH3).intoMemorySegment(dst, at + 2 * step, NATIVE);
+        hi(c2, c3, DN3, ML3).intoMemorySegment(dst, at + 3 * step, NATIVE);
+    }
+
     /** Swaps 8-lane then 4-lane half-blocks among source rows i, i+4, i+8, i+12; writes them to tmp rows. */
     private static void firstStages(MemorySegment seg, long off, long step, float[] tmp, int i) {
         FloatVector r0 = row(seg, off), r4 = row(seg, off + step), r8 = row(seg, off + 2 * step),
@@ -153,6 +182,14 @@ final class Transpose {
                 int w = Math.min(B, c1 - c);
                 if (FAST && h == B && w == B) {
                     block16(seg, r * stride + c, stride, tmp, blk, 0, B);
+                } else if (FAST8 && h == B && w == B && beta == 0f) {
+                    long at = r * stride + c;
+                    long to = (long) c * dstCols + r;
+                    block8Into(seg, at, stride, tmp, dst, to, dstCols);
+                    block8Into(seg, at + 8, stride, tmp, dst, to + 8L * dstCols, dstCols);
+                    block8Into(seg, at + 8 * stride, stride, tmp, dst, to + 8, dstCols);
+                    block8Into(seg, at + 8 * stride + 8, stride, tmp, dst, to + 8L * dstCols + 8, dstCols);
+                    continue;
                 } else if (FAST8 && h == B && w == B) {
                     long at = r * stride + c;
                     block8(seg, at, stride, tmp, blk, 0, B);
