@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The CPU GEMM against the float64 reference: every transpose combination, awkward sizes (edges of the 8 × 32
- * register tile, several k blocks, several row and column tasks), alpha and beta, and bit-identical results for one
- * and two threads.
+ * The CPU GEMM against the float64 reference: every transpose combination, awkward sizes (edges of the register
+ * tile: 8 × 32 with 512-bit vectors, 4 × 16 with 256-bit ones; several k blocks, several row and column tasks), alpha
+ * and beta, and bit-identical results for one and two threads. Surefire runs it twice on an AVX-512 machine, once
+ * with the vectors capped at 256 bits (java/pom.xml), so both tiles are checked.
  */
 @Tag("emu")
 class BlasParityTest {
@@ -30,6 +31,15 @@ class BlasParityTest {
         {1, 1, 1}, {7, 31, 257}, {257, 7, 31}, {31, 257, 7}, {1, 1000, 31}, {1000, 1, 7}, {31, 7, 1000},
         {257, 257, 257}, {600, 130, 520}, {33, 1000, 17}, {16, 32, 16},
     };
+
+    /** The capped run must really use the vector width it was started for, or it checks nothing new. */
+    @Test
+    void vectorWidthIsTheOneTheRunAskedFor() {
+        String expected = System.getProperty("topiary.expect.vectorBits");
+        int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        assertTrue(expected == null || Integer.parseInt(expected) == bits,
+                "this run was started for " + expected + "-bit vectors but the JVM prefers " + bits + "-bit ones");
+    }
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
