@@ -93,11 +93,7 @@ final class Transpose {
      * {@link #B} floats; the last two are {@link #lastStages}, on 8 lanes.
      */
     static void block8(MemorySegment seg, long off, long stride, float[] tmp, float[] dst, int dOff, int dStride) {
-        for (int i = 0; i < 4; i++) {
-            FloatVector r0 = row(seg, off + i * stride), r4 = row(seg, off + (i + 4) * stride);
-            lo(r0, r4, UP1, MH1).intoArray(tmp, i * B);
-            hi(r0, r4, DN1, ML1).intoArray(tmp, (i + 4) * B);
-        }
+        firstStage8(seg, off, stride, tmp);
         lastStages(tmp, 0, dst, dOff, dStride);
         lastStages(tmp, 4, dst, dOff + 4 * dStride, dStride);
     }
@@ -108,13 +104,18 @@ final class Transpose {
      */
     static void block8Into(MemorySegment seg, long off, long stride, float[] tmp, MemorySegment dst, long dOff,
                            long dStride) {
+        firstStage8(seg, off, stride, tmp);
+        lastStagesInto(tmp, 0, dst, dOff, dStride);
+        lastStagesInto(tmp, 4, dst, dOff + 4 * dStride, dStride);
+    }
+
+    /** The first stage of an 8×8 block: 4-lane half-blocks swapped between source rows i and i+4, into tmp rows. */
+    private static void firstStage8(MemorySegment seg, long off, long stride, float[] tmp) {
         for (int i = 0; i < 4; i++) {
             FloatVector r0 = row(seg, off + i * stride), r4 = row(seg, off + (i + 4) * stride);
             lo(r0, r4, UP1, MH1).intoArray(tmp, i * B);
             hi(r0, r4, DN1, ML1).intoArray(tmp, (i + 4) * B);
         }
-        lastStagesInto(tmp, 0, dst, dOff, dStride);
-        lastStagesInto(tmp, 4, dst, dOff + 4 * dStride, dStride);
     }
 
     /** {@link #lastStages} writing to a segment. */
